@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every test: installs what is missing, builds, runs the unit tests (plain and under
+# ASan+UBSan), the conformance vectors, the integration tests against real servers, and a
+# short bounded run of each fuzzer. Ends with ctest's summary. Exit status 0 only if all pass.
+#
+#   ./hack/test.sh            everything
+#   FUZZ_SECONDS=60 ./hack/test.sh   longer fuzzing
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+"$root/hack/install-deps.sh"
+
+cache=${XDG_CACHE_HOME:-$HOME/.cache}/mta-sts-operator
+export CCACHE_DIR=${CCACHE_DIR:-$cache/ccache}
+mkdir -p "$CCACHE_DIR"
+jobs=$(nproc)
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "build (RelWithDebInfo)"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$jobs"
+
+step "build unit tests under ASan+UBSan"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMTASTS_SANITIZE=ON >/dev/null
+cmake --build build-asan -j "$jobs" --target unit-tests
+
+step "build fuzzers (clang, libFuzzer)"
+cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMTASTS_FUZZ=ON \
+  -DCMAKE_CXX_COMPILER=clang++ >/dev/null
+cmake --build build-fuzz -j "$jobs" --target fuzzers
+
+step "unit tests under ASan+UBSan"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+  LSAN_OPTIONS=suppressions=$root/hack/lsan.supp UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build-asan -L unit -j "$jobs" --output-on-failure
+
+step "fuzzers, ${FUZZ_SECONDS:-10}s each"
+FUZZ_SECONDS=${FUZZ_SECONDS:-10} "$root/hack/fuzz.sh" build-fuzz
+
+step "all tests"
+ctest --test-dir build -j "$jobs" --output-on-failure
