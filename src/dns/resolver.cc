@@ -1,0 +1,33 @@
+#include "dns/resolver.h"
+
+namespace mtasts::dns {
+
+std::string_view OutcomeName(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kFound:
+      return "FOUND";
+    case Outcome::kNxDomain:
+      return "NXDOMAIN";
+    case Outcome::kNoData:
+      return "NODATA";
+    case Outcome::kServFail:
+      return "SERVFAIL";
+    case Outcome::kRefused:
+      return "REFUSED";
+    case Outcome::kTimeout:
+      return "TIMEOUT";
+    case Outcome::kUnreachable:
+      return "UNREACHABLE";
+    case Outcome::kBadResponse:
+      return "BAD_RESPONSE";
+  }
+  return "UNKNOWN";
+}
+
+std::string TxtRecord::Joined() const {
+  std::string out;
+  for (const std::string& s : strings) out += s;
+  return out;
+}
+
+}  // namespace mtasts::dns
