@@ -1,0 +1,59 @@
+// Workers: N threads that take keys from a WorkQueue and run a handler on each.
+//
+// The handler's result decides what happens to the key next:
+//   ok                      -> Forget (backoff reset); with requeue_after, queued again then.
+//   kAborted (a conflict)   -> queued again at once and not counted as a failure: the handler
+//                              re-reads and re-applies.
+//   any other error         -> queued again after the key's backoff (5 ms doubling to 5 min).
+// A handler that throws counts as an Internal error. Errors are logged with the key.
+//
+// Thread-safety: Start and Stop are called by the owner, not concurrently with each other.
+// The handler runs on several threads at once, but never for the same key at the same time.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/status.h"
+#include "k8s/workqueue.h"
+
+namespace mtasts::k8s {
+
+struct ProcessResult {
+  Status status;
+  // With an ok status: process the key again after this long (periodic revalidation).
+  std::optional<std::chrono::nanoseconds> requeue_after;
+
+  static ProcessResult Done() { return {}; }
+  static ProcessResult RequeueAfter(std::chrono::nanoseconds d) { return {OkStatus(), d}; }
+  static ProcessResult Failed(Status s) { return {std::move(s), std::nullopt}; }
+};
+
+using KeyHandler = std::function<ProcessResult(const std::string& key)>;
+
+class Workers {
+ public:
+  Workers(WorkQueue& queue, KeyHandler handler) : queue_(queue), handler_(std::move(handler)) {}
+  Workers(const Workers&) = delete;
+  Workers& operator=(const Workers&) = delete;
+  ~Workers() { Stop(Drain::kNo); }
+
+  void Start(int count);
+  // Shuts the queue down and waits until every worker has finished its current key (and,
+  // with Drain::kYes, every key already queued).
+  void Stop(Drain drain);
+
+ private:
+  void Run();
+  void Settle(const std::string& key, const ProcessResult& result);
+
+  WorkQueue& queue_;
+  KeyHandler handler_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace mtasts::k8s
