@@ -1,6 +1,7 @@
 #include "probe/certificate.h"
 
 #include <algorithm>
+#include <ctime>
 #include <string>
 
 #include "dns/dns_message.h"
@@ -44,6 +45,69 @@ Validity CheckValidity(const CertificateFacts& cert, TimePoint now,
   if (now > cert.not_after) return Validity::kExpired;
   if (cert.not_after - now < min_validity) return Validity::kExpiringSoon;
   return Validity::kValid;
+}
+
+}  // namespace mtasts::probe
+
+namespace mtasts::probe {
+namespace {
+
+std::string NameList(const CertificateFacts& cert) {
+  if (cert.dns_names.empty()) return "no DNS name in its subjectAltName";
+  std::string out = "only ";
+  for (size_t i = 0; i < cert.dns_names.size(); ++i) {
+    out += (i == 0 ? "" : ", ") + cert.dns_names[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string FormatUtc(TimePoint time) {
+  std::time_t t = std::chrono::system_clock::to_time_t(time);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+CertificateVerdict JudgeCertificate(const TlsFacts& tls, std::string_view host, TimePoint now,
+                                    std::chrono::seconds min_validity) {
+  using Problem = CertificateVerdict::Problem;
+  const CertificateFacts& leaf = tls.leaf;
+  std::string whose = "the certificate of " + std::string(host) + " (" + leaf.subject +
+                      ", issued by " + leaf.issuer + ")";
+  if (!tls.chain_error.empty()) {
+    return {Problem::kUntrusted, false,
+            whose + " does not chain to a trusted root: " + tls.chain_error +
+                "; serve the full chain of a certificate from a trusted CA"};
+  }
+  switch (CheckValidity(leaf, now, min_validity)) {
+    case Validity::kExpired:
+      return {Problem::kExpired, false,
+              whose + " expired at " + FormatUtc(leaf.not_after) + "; renew it"};
+    case Validity::kNotYetValid:
+      return {Problem::kExpired, false,
+              whose + " is not valid before " + FormatUtc(leaf.not_before) + "; check the clocks"};
+    case Validity::kExpiringSoon:
+    case Validity::kValid:
+      break;
+  }
+  if (!CertificateNamesHost(leaf, host)) {
+    return {Problem::kNameMismatch, false,
+            whose + " does not name " + std::string(host) + ": it has " + NameList(leaf) +
+                "; add " + std::string(host) +
+                " as a subjectAltName DNS entry (the subject CN is not used)"};
+  }
+  if (CheckValidity(leaf, now, min_validity) == Validity::kExpiringSoon) {
+    auto days = std::chrono::duration_cast<std::chrono::hours>(leaf.not_after - now).count() / 24;
+    return {Problem::kNone, true,
+            whose + " expires at " + FormatUtc(leaf.not_after) + ", in " + std::to_string(days) +
+                " days, sooner than the " + std::to_string(min_validity.count() / 86400) +
+                "-day horizon; renew it"};
+  }
+  return {};
 }
 
 }  // namespace mtasts::probe

@@ -51,4 +51,18 @@ enum class Validity {
 Validity CheckValidity(const CertificateFacts& cert, TimePoint now,
                        std::chrono::seconds min_validity);
 
+// The verdict on a session's certificate for `host`, as a strict sender judges it: the chain
+// first (nothing else matters if it is untrusted), then the dates, then the name.
+struct CertificateVerdict {
+  enum class Problem { kNone, kUntrusted, kExpired, kNameMismatch };
+  Problem problem = Problem::kNone;
+  bool expiring_soon = false;  // only meaningful when problem == kNone
+  std::string detail;          // what is wrong and how to fix it; the horizon warning otherwise
+};
+CertificateVerdict JudgeCertificate(const TlsFacts& tls, std::string_view host, TimePoint now,
+                                    std::chrono::seconds min_validity);
+
+// "2026-11-28T20:40:00Z".
+std::string FormatUtc(TimePoint time);
+
 }  // namespace mtasts::probe

@@ -17,11 +17,14 @@
 
 #include "base/clock.h"
 #include "dns/resolver.h"
+#include "probe/byte_stream.h"
 #include "probe/certificate.h"
 #include "probe/result_type.h"
 #include "probe/tls_client.h"
 
 namespace mtasts::probe {
+
+class TcpConnection;
 
 struct PolicyFetchOptions {
   uint16_t port = 443;
@@ -76,6 +79,9 @@ class PolicyFetcher {
   PolicyFetchResult FetchFrom(std::string_view domain, std::string_view address) const;
 
  private:
+  PolicyFetchResult FetchOver(PolicyFetchResult& r, TcpConnection& tcp, Deadline deadline) const;
+  PolicyFetchResult Exchange(PolicyFetchResult& r, ByteStream& stream, Deadline deadline) const;
+
   dns::Resolver& resolver_;
   std::shared_ptr<const TlsClient> tls_;
   PolicyFetchOptions options_;

@@ -18,6 +18,8 @@ std::string_view ResultTypeName(ResultType type) {
       return "validation-failure";
     case ResultType::kStsPolicyFetchError:
       return "sts-policy-fetch-error";
+    case ResultType::kStsPolicyInvalid:
+      return "sts-policy-invalid";
     case ResultType::kStsWebpkiInvalid:
       return "sts-webpki-invalid";
   }

@@ -14,6 +14,7 @@ enum class ResultType {
   kCertificateNotTrusted,    // "certificate-not-trusted"
   kValidationFailure,        // "validation-failure": any other failure of an MX session
   kStsPolicyFetchError,      // "sts-policy-fetch-error": the policy could not be retrieved
+  kStsPolicyInvalid,         // "sts-policy-invalid": fetched, but not a policy (content type)
   kStsWebpkiInvalid,         // "sts-webpki-invalid": the policy host's certificate failed
 };
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/status.h"
 #include "probe/certificate.h"
 #include "probe/result_type.h"
 #include "probe/tls_client.h"
@@ -76,6 +77,12 @@ class SmtpProber {
   SmtpProbeResult Probe(std::string_view mx_host, std::string_view address) const;
 
  private:
+  // Judges r.tls; false once r holds a failure.
+  bool JudgeCertificate(SmtpProbeResult& r) const;
+  SmtpProbeResult& HandshakeFailed(SmtpProbeResult& r, const Status& status) const;
+  // The version a session allowing TLS >= 1.0 negotiates, or "" if none can be made.
+  std::string LegacyVersion(const std::string& mx_host, const std::string& address) const;
+
   std::shared_ptr<const TlsClient> tls_;
   SmtpProbeOptions options_;
   const Clock& clock_;

@@ -42,8 +42,6 @@ SslCtxPtr NewContext(const TlsClientOptions& options, int min_version, const cha
 
 }  // namespace
 
-void SslCtxFree::operator()(ssl_ctx_st* ctx) const { SSL_CTX_free(ctx); }
-
 StatusOr<std::shared_ptr<const TlsClient>> TlsClient::Create(const TlsClientOptions& options) {
   std::string error;
   auto contexts = std::make_unique<Contexts>();

@@ -1,0 +1,184 @@
+#include "probe/policy_fetcher.h"
+
+#include <utility>
+
+#include "probe/http_response.h"
+#include "probe/tcp_connection.h"
+#include "probe/tls_session.h"
+
+namespace mtasts::probe {
+namespace {
+
+using Steady = std::chrono::steady_clock;
+
+PolicyFetchResult& Fail(PolicyFetchResult& r, FetchFailure failure, std::string detail) {
+  r.failure = failure;
+  bool webpki = failure == FetchFailure::kCertUntrusted ||
+                failure == FetchFailure::kCertNameMismatch || failure == FetchFailure::kCertExpired;
+  r.result_type = webpki                                   ? ResultType::kStsWebpkiInvalid
+                  : failure == FetchFailure::kNotTextPlain ? ResultType::kStsPolicyInvalid
+                                                           : ResultType::kStsPolicyFetchError;
+  r.detail = std::move(detail);
+  return r;
+}
+
+// A failure while talking HTTP: a timeout, an oversized body, or a broken response.
+PolicyFetchResult& Failed(PolicyFetchResult& r, const Status& status, const std::string& where) {
+  FetchFailure failure = status.code() == StatusCode::kDeadlineExceeded ? FetchFailure::kTimeout
+                         : status.code() == StatusCode::kResourceExhausted
+                             ? FetchFailure::kBodyTooLarge
+                             : FetchFailure::kMalformedHttp;
+  return Fail(r, failure, where + ": " + status.message());
+}
+
+PolicyFetchResult Begin(std::string_view domain) {
+  PolicyFetchResult r;
+  r.host = "mta-sts." + std::string(domain);
+  r.url = "https://" + r.host + "/.well-known/mta-sts.txt";
+  return r;
+}
+
+}  // namespace
+
+std::string_view FetchFailureName(FetchFailure failure) {
+  switch (failure) {
+    case FetchFailure::kNone:
+      return "none";
+    case FetchFailure::kNoAddress:
+      return "no-address";
+    case FetchFailure::kDnsTemporary:
+      return "dns-temporary-failure";
+    case FetchFailure::kConnectFailed:
+      return "connect-failed";
+    case FetchFailure::kTimeout:
+      return "timeout";
+    case FetchFailure::kTlsHandshake:
+      return "tls-handshake-failed";
+    case FetchFailure::kCertUntrusted:
+      return "certificate-not-trusted";
+    case FetchFailure::kCertNameMismatch:
+      return "certificate-name-mismatch";
+    case FetchFailure::kCertExpired:
+      return "certificate-expired";
+    case FetchFailure::kMalformedHttp:
+      return "malformed-http";
+    case FetchFailure::kHttpStatus:
+      return "http-status";
+    case FetchFailure::kNotTextPlain:
+      return "not-text-plain";
+    case FetchFailure::kBodyTooLarge:
+      return "body-too-large";
+  }
+  return "unknown";
+}
+
+PolicyFetcher::PolicyFetcher(dns::Resolver& resolver, std::shared_ptr<const TlsClient> tls,
+                             PolicyFetchOptions options, const Clock& clock)
+    : resolver_(resolver), tls_(std::move(tls)), options_(std::move(options)), clock_(clock) {}
+
+PolicyFetchResult PolicyFetcher::Fetch(std::string_view domain) const {
+  PolicyFetchResult r = Begin(domain);
+  dns::AddressAnswer answer = resolver_.LookupAddresses(r.host);
+  r.dns_outcome = answer.outcome;
+  if (!answer.found()) {
+    bool none = dns::IsNoRecord(answer.outcome);
+    return Fail(r, none ? FetchFailure::kNoAddress : FetchFailure::kDnsTemporary,
+                r.host + " has no usable address: " + answer.error +
+                    (none ? "; publish an A or AAAA record for it" : ""));
+  }
+  Deadline deadline = Steady::now() + options_.timeout;
+  std::string errors;
+  for (const dns::AddressRecord& record : answer.records) {
+    auto tcp = TcpConnection::Connect(record.address, options_.port, deadline);
+    if (tcp.ok()) {
+      r.address = record.address;
+      return FetchOver(r, **tcp, deadline);
+    }
+    errors += (errors.empty() ? "" : "; ") + tcp.status().message();
+  }
+  return Fail(r, FetchFailure::kConnectFailed, "no address of " + r.host + " accepted: " + errors);
+}
+
+PolicyFetchResult PolicyFetcher::FetchFrom(std::string_view domain,
+                                           std::string_view address) const {
+  PolicyFetchResult r = Begin(domain);
+  r.address = std::string(address);
+  Deadline deadline = Steady::now() + options_.timeout;
+  auto tcp = TcpConnection::Connect(address, options_.port, deadline);
+  if (!tcp.ok()) {
+    return Fail(r,
+                tcp.status().code() == StatusCode::kDeadlineExceeded ? FetchFailure::kTimeout
+                                                                     : FetchFailure::kConnectFailed,
+                tcp.status().message());
+  }
+  return FetchOver(r, **tcp, deadline);
+}
+
+PolicyFetchResult PolicyFetcher::FetchOver(PolicyFetchResult& r, TcpConnection& tcp,
+                                           Deadline deadline) const {
+  auto session = TlsSession::Handshake(tcp, *tls_, TlsSession::Versions::kModern, r.host, deadline);
+  if (!session.ok()) {
+    const Status& s = session.status();
+    return Fail(r,
+                s.code() == StatusCode::kDeadlineExceeded ? FetchFailure::kTimeout
+                                                          : FetchFailure::kTlsHandshake,
+                r.host + " (" + r.address + "): " + s.message());
+  }
+  r.tls = (*session)->Facts();
+  CertificateVerdict verdict = JudgeCertificate(*r.tls, r.host, clock_.Now(), {});
+  switch (verdict.problem) {
+    case CertificateVerdict::Problem::kUntrusted:
+      return Fail(r, FetchFailure::kCertUntrusted, verdict.detail);
+    case CertificateVerdict::Problem::kExpired:
+      return Fail(r, FetchFailure::kCertExpired, verdict.detail);
+    case CertificateVerdict::Problem::kNameMismatch:
+      return Fail(r, FetchFailure::kCertNameMismatch, verdict.detail);
+    case CertificateVerdict::Problem::kNone:
+      break;
+  }
+  return Exchange(r, **session, deadline);
+}
+
+// The HTTP half: one GET over the established session, judged as the response arrives.
+
+PolicyFetchResult PolicyFetcher::Exchange(PolicyFetchResult& r, ByteStream& stream,
+                                          Deadline deadline) const {
+  std::string request = "GET /.well-known/mta-sts.txt HTTP/1.1\r\nHost: " + r.host +
+                        "\r\nUser-Agent: " + options_.user_agent +
+                        "\r\nAccept: text/plain\r\nConnection: close\r\n\r\n";
+  Status sent = stream.Write(request, deadline);
+  if (!sent.ok()) return Failed(r, sent, "sending the request to " + r.host);
+  HttpResponseParser parser(options_.max_body);
+  char buffer[16384];
+  while (!parser.complete()) {
+    StatusOr<size_t> n = stream.Read(buffer, sizeof buffer, deadline);
+    if (!n.ok()) return Failed(r, n.status(), "reading the response of " + r.url);
+    Status parsed = *n == 0 ? parser.Close() : parser.Feed(std::string_view(buffer, *n));
+    if (!parsed.ok()) return Failed(r, parsed, r.url);
+    // The head decides most verdicts: no need to read the body of a 404 or a redirect.
+    if (parser.head_complete() && parser.response().status != 200) break;
+  }
+  const HttpResponse& response = parser.response();
+  r.status = response.status;
+  r.content_type = response.Header("Content-Type").value_or("");
+  r.location = response.Header("Location").value_or("");
+  if (r.status != 200) {
+    std::string what = r.url + " answered " + std::to_string(r.status) + " " + response.reason;
+    if (r.status >= 300 && r.status < 400) {
+      what += ", a redirect to \"" + r.location +
+              "\"; senders never follow redirects (RFC 8461 §3.3): serve the policy at this URL";
+    } else {
+      what += "; the policy must be served with status 200";
+    }
+    return Fail(r, FetchFailure::kHttpStatus, what);
+  }
+  r.body = response.body;
+  if (MediaType(r.content_type) != "text/plain") {
+    return Fail(r, FetchFailure::kNotTextPlain,
+                r.url + " has Content-Type \"" + r.content_type +
+                    "\"; senders expect text/plain (serve it as text/plain; charset=utf-8)");
+  }
+  return r;
+}
+
+}  // namespace mtasts::probe

@@ -1,0 +1,225 @@
+#include "probe/smtp_prober.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "probe/smtp_reply.h"
+#include "probe/tcp_connection.h"
+#include "probe/tls_session.h"
+
+namespace mtasts::probe {
+namespace {
+
+using Steady = std::chrono::steady_clock;
+constexpr size_t kMaxReplyLine = 2048;  // RFC 5321 allows 512; be lenient, but bounded
+
+ResultType ResultTypeOf(SmtpFailure failure) {
+  switch (failure) {
+    case SmtpFailure::kNone:
+      return ResultType::kSuccess;
+    case SmtpFailure::kNoStarttls:
+      return ResultType::kStarttlsNotSupported;
+    case SmtpFailure::kCertNameMismatch:
+      return ResultType::kCertificateHostMismatch;
+    case SmtpFailure::kCertExpired:
+      return ResultType::kCertificateExpired;
+    case SmtpFailure::kCertUntrusted:
+      return ResultType::kCertificateNotTrusted;
+    default:
+      return ResultType::kValidationFailure;
+  }
+}
+
+SmtpProbeResult& Fail(SmtpProbeResult& r, SmtpFailure failure, std::string detail) {
+  r.failure = failure;
+  r.result_type = ResultTypeOf(failure);
+  r.detail = r.mx_host + " (" + r.address + " port " + std::to_string(r.port) + "): " + detail;
+  return r;
+}
+
+// One SMTP connection's commands and replies, each bounded by the step timeout.
+class Dialogue {
+ public:
+  Dialogue(TcpConnection& tcp, std::chrono::milliseconds step)
+      : stream_(&tcp), reader_(tcp, kMaxReplyLine), step_(step) {}
+
+  StatusOr<SmtpReply> Read() { return ReadSmtpReply(reader_, Steady::now() + step_); }
+  StatusOr<SmtpReply> Command(const std::string& line) {
+    RETURN_IF_ERROR(stream_->Write(line + "\r\n", Steady::now() + step_));
+    return Read();
+  }
+  size_t buffered() const { return reader_.buffered(); }
+  void SwitchTo(ByteStream& stream) {
+    stream_ = &stream;
+    reader_.Reset(stream);
+  }
+
+ private:
+  ByteStream* stream_;
+  LineReader reader_;
+  std::chrono::milliseconds step_;
+};
+
+// A failed read or write: a timeout, or anything else the peer did wrong.
+SmtpProbeResult& FailedStep(SmtpProbeResult& r, const Status& status, std::string_view step) {
+  SmtpFailure failure = status.code() == StatusCode::kDeadlineExceeded
+                            ? SmtpFailure::kTimeout
+                            : SmtpFailure::kProtocolError;
+  return Fail(r, failure, std::string(step) + ": " + status.message());
+}
+
+// Greeting, EHLO and STARTTLS in plaintext, up to the moment the handshake may begin. Records
+// what it sees in `r`; returns false once `r` holds a failure.
+bool NegotiateStartTls(Dialogue& d, TcpConnection& tcp, const std::string& ehlo_name,
+                       SmtpProbeResult& r) {
+  StatusOr<SmtpReply> banner = d.Read();
+  if (!banner.ok()) return FailedStep(r, banner.status(), "greeting"), false;
+  r.banner = banner->Text();
+  if (banner->code != 220) {
+    return Fail(r, SmtpFailure::kProtocolError,
+                "the greeting is " + std::to_string(banner->code) + " " + r.banner),
+           false;
+  }
+  StatusOr<SmtpReply> ehlo = d.Command("EHLO " + ehlo_name);
+  if (!ehlo.ok()) return FailedStep(r, ehlo.status(), "EHLO"), false;
+  if (ehlo->code != 250) {
+    return Fail(r, SmtpFailure::kNoStarttls,
+                "EHLO was refused (" + std::to_string(ehlo->code) + " " + ehlo->Text() +
+                    "): without ESMTP there is no STARTTLS"),
+           false;
+  }
+  r.ehlo_keywords = EhloKeywords(*ehlo);
+  r.starttls_advertised = std::count(r.ehlo_keywords.begin(), r.ehlo_keywords.end(), "STARTTLS");
+  if (!r.starttls_advertised) {
+    (void)d.Command("QUIT");
+    return Fail(r, SmtpFailure::kNoStarttls,
+                "STARTTLS is not advertised in the EHLO reply; enable STARTTLS on this server"),
+           false;
+  }
+  StatusOr<SmtpReply> go = d.Command("STARTTLS");
+  if (!go.ok()) return FailedStep(r, go.status(), "STARTTLS"), false;
+  if (go->code != 220) {
+    return Fail(r, SmtpFailure::kNoStarttls,
+                "STARTTLS was refused: " + std::to_string(go->code) + " " + go->Text()),
+           false;
+  }
+  // Anything already sent after the 220 would be read as if it came over TLS.
+  if (d.buffered() > 0 || tcp.HasUnreadInput()) {
+    return Fail(r, SmtpFailure::kPipelinedBytes,
+                "the server sent bytes after its 220 reply to STARTTLS, before the TLS "
+                "handshake (a STARTTLS injection risk); fix the server's STARTTLS handling"),
+           false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string_view SmtpFailureName(SmtpFailure failure) {
+  switch (failure) {
+    case SmtpFailure::kNone:
+      return "none";
+    case SmtpFailure::kConnectFailed:
+      return "connect-failed";
+    case SmtpFailure::kTimeout:
+      return "timeout";
+    case SmtpFailure::kProtocolError:
+      return "protocol-error";
+    case SmtpFailure::kNoStarttls:
+      return "no-starttls";
+    case SmtpFailure::kPipelinedBytes:
+      return "bytes-after-starttls";
+    case SmtpFailure::kTlsVersionTooOld:
+      return "tls-version-too-old";
+    case SmtpFailure::kTlsHandshake:
+      return "tls-handshake-failed";
+    case SmtpFailure::kCertUntrusted:
+      return "certificate-not-trusted";
+    case SmtpFailure::kCertNameMismatch:
+      return "certificate-name-mismatch";
+    case SmtpFailure::kCertExpired:
+      return "certificate-expired";
+    case SmtpFailure::kEhloAfterTls:
+      return "ehlo-after-tls-failed";
+  }
+  return "unknown";
+}
+
+SmtpProber::SmtpProber(std::shared_ptr<const TlsClient> tls, SmtpProbeOptions options,
+                       const Clock& clock)
+    : tls_(std::move(tls)), options_(std::move(options)), clock_(clock) {}
+
+SmtpProbeResult SmtpProber::Probe(std::string_view mx_host, std::string_view address) const {
+  SmtpProbeResult r;
+  r.mx_host = std::string(mx_host);
+  r.address = std::string(address);
+  r.port = options_.port;
+  auto tcp =
+      TcpConnection::Connect(address, options_.port, Steady::now() + options_.connect_timeout);
+  if (!tcp.ok()) return Fail(r, SmtpFailure::kConnectFailed, tcp.status().message());
+  Dialogue d(**tcp, options_.step_timeout);
+  if (!NegotiateStartTls(d, **tcp, options_.ehlo_name, r)) return r;
+  auto session = TlsSession::Handshake(**tcp, *tls_, TlsSession::Versions::kModern, mx_host,
+                                       Steady::now() + options_.step_timeout);
+  if (!session.ok()) return HandshakeFailed(r, session.status());
+  r.tls = (*session)->Facts();
+  if (!JudgeCertificate(r)) return r;
+  d.SwitchTo(**session);
+  StatusOr<SmtpReply> ehlo = d.Command("EHLO " + options_.ehlo_name);
+  if (!ehlo.ok())
+    return Fail(r, SmtpFailure::kEhloAfterTls, "EHLO over TLS: " + ehlo.status().message());
+  if (ehlo->code != 250) {
+    return Fail(r, SmtpFailure::kEhloAfterTls,
+                "EHLO over TLS was answered " + std::to_string(ehlo->code) + " " + ehlo->Text());
+  }
+  (void)d.Command("QUIT");  // courtesy: the verdict is already in
+  return r;
+}
+
+bool SmtpProber::JudgeCertificate(SmtpProbeResult& r) const {
+  CertificateVerdict verdict =
+      probe::JudgeCertificate(*r.tls, r.mx_host, clock_.Now(), options_.min_validity);
+  switch (verdict.problem) {
+    case CertificateVerdict::Problem::kUntrusted:
+      return Fail(r, SmtpFailure::kCertUntrusted, verdict.detail), false;
+    case CertificateVerdict::Problem::kExpired:
+      return Fail(r, SmtpFailure::kCertExpired, verdict.detail), false;
+    case CertificateVerdict::Problem::kNameMismatch:
+      return Fail(r, SmtpFailure::kCertNameMismatch, verdict.detail), false;
+    case CertificateVerdict::Problem::kNone:
+      r.expiring_soon = verdict.expiring_soon;
+      r.detail = verdict.detail;  // the horizon warning, if any
+      return true;
+  }
+  return true;
+}
+
+SmtpProbeResult& SmtpProber::HandshakeFailed(SmtpProbeResult& r, const Status& status) const {
+  if (status.code() == StatusCode::kDeadlineExceeded) {
+    return Fail(r, SmtpFailure::kTimeout, "TLS handshake: " + status.message());
+  }
+  // A second session that allows old versions tells "TLS 1.0 only" from other failures.
+  std::string legacy = LegacyVersion(r.mx_host, r.address);
+  if (!legacy.empty() && legacy != "TLSv1.2" && legacy != "TLSv1.3") {
+    r.legacy_tls_version = legacy;
+    return Fail(r, SmtpFailure::kTlsVersionTooOld,
+                "the server only speaks " + legacy +
+                    "; RFC 8461 §7.2 needs TLS 1.2 or later: enable TLS 1.2 and 1.3");
+  }
+  return Fail(r, SmtpFailure::kTlsHandshake, status.message());
+}
+
+std::string SmtpProber::LegacyVersion(const std::string& mx_host,
+                                      const std::string& address) const {
+  auto tcp =
+      TcpConnection::Connect(address, options_.port, Steady::now() + options_.connect_timeout);
+  if (!tcp.ok()) return "";
+  Dialogue d(**tcp, options_.step_timeout);
+  SmtpProbeResult scratch;
+  if (!NegotiateStartTls(d, **tcp, options_.ehlo_name, scratch)) return "";
+  auto session = TlsSession::Handshake(**tcp, *tls_, TlsSession::Versions::kLegacy, mx_host,
+                                       Steady::now() + options_.step_timeout);
+  return session.ok() ? (*session)->Facts().version : "";
+}
+
+}  // namespace mtasts::probe
