@@ -68,6 +68,8 @@ class IssueList {
     }
   }
 
+  std::vector<Issue> TakeIssues() && { return std::move(issues_); }
+
   template <typename T>
   Parsed<T> Finish(T value) && {
     Parsed<T> out;
