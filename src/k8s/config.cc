@@ -21,6 +21,11 @@ StatusOr<std::string> ReadFile(const std::string& path, std::string_view what) {
   return text.str();
 }
 
+std::string TrimRight(std::string text) {
+  text.erase(text.find_last_not_of(" \n\r\t") + 1);
+  return text;
+}
+
 std::string Resolve(std::string_view base_dir, const std::string& path) {
   if (path.empty() || path.front() == '/' || base_dir.empty()) return path;
   return std::string(base_dir) + "/" + path;
@@ -136,12 +141,11 @@ StatusOr<Config> LoadInClusterConfig(const std::string& dir) {
   if (h.find(':') != std::string::npos) h = "[" + h + "]";  // IPv6 literal
   config.server = "https://" + h + ":" + port;
   config.token_file = dir + "/token";
-  ASSIGN_OR_RETURN(config.token, ReadFile(config.token_file, "service account token"));
+  ASSIGN_OR_RETURN(std::string token, ReadFile(config.token_file, "service account token"));
+  config.token = TrimRight(std::move(token));
   ASSIGN_OR_RETURN(config.ca_pem, ReadFile(dir + "/ca.crt", "service account CA"));
   if (auto ns = ReadFile(dir + "/namespace", "service account namespace"); ns.ok()) {
-    std::string trimmed = *ns;
-    trimmed.erase(trimmed.find_last_not_of(" \n\r\t") + 1);
-    if (!trimmed.empty()) config.default_namespace = trimmed;
+    if (std::string trimmed = TrimRight(*ns); !trimmed.empty()) config.default_namespace = trimmed;
   }
   config.source = "in-cluster service account";
   return config;

@@ -1,0 +1,107 @@
+// Informer: keeps a local cache of one resource type in step with the API server, and tells
+// handlers about every change in order.
+//
+// It lists (paged), then watches from the list's resourceVersion with bookmarks and a randomised
+// 5-10 minute server timeout, resuming from the last resourceVersion it saw. When that version is
+// gone (410, as an HTTP status or an in-stream ERROR event) it relists and reports the difference
+// as adds, updates and deletes, so no change is lost across a compaction. Other failures back off
+// exponentially (the client already honours Retry-After).
+//
+// Objects pass through a transform before they are cached and delivered (by default
+// StripForCache), so the cache holds only what the operator reads.
+//
+// Thread-safety: Get/List/Size/HasSynced may be called from any thread. Handlers run on the
+// informer's own thread, one at a time, in event order; they must not call Stop(). Start() and
+// Stop() are called from one owning thread; Stop() is prompt even in the middle of a watch.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "k8s/client.h"
+#include "k8s/store.h"
+
+namespace mtasts::k8s {
+
+// Drops metadata.managedFields and the kubectl last-applied-configuration annotation: on a
+// small object they are most of its bytes, and nothing in the operator reads them.
+Object StripForCache(Object obj);
+
+// What the informer does after a list or a watch ends with `status`: kWatch (resume from the last
+// resourceVersion), kRelist (410: the version is gone), kBackOff (then retry), kStop (cancelled).
+enum class InformerStep { kWatch, kRelist, kBackOff, kStop };
+InformerStep NextInformerStep(const Status& status);
+
+struct InformerOptions {
+  std::string ns;  // "" = all namespaces
+  std::string label_selector;
+  std::string field_selector;
+  int64_t page_size = 500;
+  std::function<Object(Object)> transform = StripForCache;
+  std::chrono::seconds min_watch_timeout{300};
+  std::chrono::seconds max_watch_timeout{600};
+  std::chrono::milliseconds initial_backoff{200};
+  std::chrono::milliseconds max_backoff{30000};
+};
+
+struct InformerHandlers {
+  std::function<void(const Object&)> on_add;
+  std::function<void(const Object& old_object, const Object& new_object)> on_update;
+  std::function<void(const Object&)> on_delete;
+};
+
+class Informer {
+ public:
+  // client must outlive the informer.
+  Informer(Client& client, ResourceRef ref, InformerOptions options, InformerHandlers handlers);
+  ~Informer();  // Stop()s
+
+  void Start();
+  void Stop();
+
+  // True once the first full list is in the cache and its handlers have run.
+  bool HasSynced() const { return synced_; }
+  bool WaitForSync(std::chrono::milliseconds timeout);
+
+  // Key: "namespace/name", or "name" for cluster-scoped resources.
+  std::optional<Object> Get(std::string_view key) const { return store_.Get(key); }
+  std::vector<Object> List() const { return store_.List(); }
+  size_t Size() const { return store_.Size(); }
+
+  // How many full lists were made (1 after the first sync; more after relists). For tests and
+  // metrics.
+  int ListCount() const { return list_count_; }
+
+ private:
+  void Run();
+  Status Relist(std::string* resource_version);
+  // Reads one watch until it ends, advancing *resource_version with every event.
+  Status WatchOnce(std::string* resource_version);
+  void MarkSynced();
+  void Deliver(StoreChange change);
+  bool SleepUnlessStopped(std::chrono::milliseconds delay);
+  std::chrono::seconds RandomWatchTimeout();
+
+  Client& client_;
+  const ResourceRef ref_;
+  const InformerOptions options_;
+  const InformerHandlers handlers_;
+  ObjectStore store_;
+
+  std::atomic<bool> synced_{false};
+  std::atomic<int> list_count_{0};
+  std::mutex mu_;  // guards stopping_, stream_
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  WatchStream* stream_ = nullptr;
+  std::thread thread_;
+};
+
+}  // namespace mtasts::k8s

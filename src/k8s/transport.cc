@@ -1,0 +1,193 @@
+#include "k8s/transport.h"
+
+#include <cpprest/http_client.h>
+#include <cpprest/rawptrstream.h>
+
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <system_error>
+
+#include "k8s/api_errors.h"
+#include "k8s/watch_event.h"
+
+namespace mtasts::k8s {
+namespace {
+
+namespace http = web::http;
+using web::http::client::http_client;
+using web::http::client::http_client_config;
+
+constexpr std::chrono::minutes kTokenRefresh{1};
+
+// Maps a cpprest exception onto the vocabulary: timeouts apart from every other failure.
+Status StatusFromException(const std::exception& e, std::string_view what) {
+  if (const auto* he = dynamic_cast<const http::http_exception*>(&e)) {
+    if (he->error_code() == std::errc::timed_out) {
+      return DeadlineExceededError(std::string(what) + ": timed out: " + e.what());
+    }
+  }
+  return UnavailableError(std::string(what) + ": " + e.what());
+}
+
+// One open watch response; reads the body line by line as it arrives.
+class RestWatchStream final : public WatchStream {
+ public:
+  RestWatchStream(std::unique_ptr<http_client> client, http::http_response response,
+                  pplx::cancellation_token_source cancel)
+      : client_(std::move(client)), response_(std::move(response)), cancel_(std::move(cancel)) {}
+  ~RestWatchStream() override { cancel_.cancel(); }
+
+  StatusOr<std::optional<WatchEvent>> Next() override {
+    auto body = response_.body();
+    while (true) {
+      if (cancelled_) return CancelledError("watch cancelled");
+      concurrency::streams::container_buffer<std::string> line;
+      size_t n = 0;
+      try {
+        n = body.read_line(line).get();
+      } catch (const std::exception& e) {
+        if (cancelled_) return CancelledError("watch cancelled");
+        return StatusFromException(e, "watch");
+      }
+      if (cancelled_) return CancelledError("watch cancelled");
+      if (n == 0) {
+        if (body.is_eof()) return std::optional<WatchEvent>();
+        continue;
+      }
+      auto event = ParseWatchEvent(line.collection());
+      if (!event.ok()) return event.status();
+      return std::optional<WatchEvent>(std::move(*event));
+    }
+  }
+
+  void Cancel() override {
+    cancelled_ = true;
+    cancel_.cancel();
+  }
+
+ private:
+  std::unique_ptr<http_client> client_;  // owns the connection the body streams over
+  http::http_response response_;
+  pplx::cancellation_token_source cancel_;
+  std::atomic<bool> cancelled_{false};
+};
+
+}  // namespace
+
+struct Transport::Impl {
+  Config config;
+  std::string user_agent;
+  http_client_config client_config;
+  std::unique_ptr<http_client> client;
+
+  std::mutex token_mu;
+  std::string token;
+  std::chrono::steady_clock::time_point token_read_at;
+
+  http_client_config ConfigWithTimeout(std::chrono::seconds timeout) const {
+    http_client_config c;
+    c.set_timeout(timeout);
+    c.set_validate_certificates(!config.insecure_skip_tls_verify);
+    std::string ca = config.ca_pem, cert = config.client_cert_pem, key = config.client_key_pem;
+    c.set_ssl_context_callback([ca, cert, key](boost::asio::ssl::context& ctx) {
+      if (!ca.empty()) ctx.add_certificate_authority(boost::asio::buffer(ca));
+      if (!cert.empty()) ctx.use_certificate_chain(boost::asio::buffer(cert));
+      if (!key.empty()) {
+        ctx.use_private_key(boost::asio::buffer(key), boost::asio::ssl::context::pem);
+      }
+    });
+    return c;
+  }
+
+  // The bearer token, re-read from token_file at most once a minute (projected tokens rotate).
+  std::string BearerToken() {
+    std::lock_guard<std::mutex> lock(token_mu);
+    auto now = std::chrono::steady_clock::now();
+    if (!config.token_file.empty() && now - token_read_at >= kTokenRefresh) {
+      std::ifstream in(config.token_file);
+      std::ostringstream text;
+      if (in && (text << in.rdbuf())) {
+        token = text.str();
+        token.erase(token.find_last_not_of(" \r\n\t") + 1);
+      }
+      token_read_at = now;
+    }
+    return token;
+  }
+
+  http::http_request Request(std::string_view method, const std::string& path) {
+    http::http_request req{http::method(std::string(method))};
+    req.set_request_uri(path);
+    req.headers().add("Accept", "application/json");
+    req.headers().add("User-Agent", user_agent);
+    if (std::string t = BearerToken(); !t.empty()) {
+      req.headers().add("Authorization", "Bearer " + t);
+    }
+    return req;
+  }
+};
+
+Transport::Transport(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Transport::~Transport() = default;
+
+StatusOr<std::unique_ptr<Transport>> Transport::New(const Config& config,
+                                                    std::chrono::seconds request_timeout,
+                                                    std::string user_agent) {
+  auto impl = std::make_unique<Impl>();
+  impl->config = config;
+  impl->user_agent = std::move(user_agent);
+  impl->token = config.token;
+  impl->token_read_at = std::chrono::steady_clock::now();
+  if (!config.token_file.empty()) impl->token_read_at -= kTokenRefresh;  // read on first use
+  try {
+    impl->client =
+        std::make_unique<http_client>(config.server, impl->ConfigWithTimeout(request_timeout));
+  } catch (const std::exception& e) {
+    return InvalidArgumentError("Kubernetes server \"" + config.server + "\" (from " +
+                                config.source + ") is not a usable URL: " + e.what());
+  }
+  return std::unique_ptr<Transport>(new Transport(std::move(impl)));
+}
+
+StatusOr<HttpResult> Transport::Send(std::string_view method, const std::string& path_and_query,
+                                     const std::string& body, std::string_view content_type) {
+  auto req = impl_->Request(method, path_and_query);
+  if (!content_type.empty()) req.set_body(body, std::string(content_type));
+  std::string what = std::string(method) + " " + path_and_query;
+  try {
+    http::http_response resp = impl_->client->request(req).get();
+    HttpResult result;
+    result.status = resp.status_code();
+    result.body = resp.extract_utf8string(/*ignore_content_type=*/true).get();
+    if (auto it = resp.headers().find("Retry-After"); it != resp.headers().end()) {
+      result.retry_after = it->second;
+    }
+    return result;
+  } catch (const std::exception& e) {
+    return StatusFromException(e, what);
+  }
+}
+
+StatusOr<std::unique_ptr<WatchStream>> Transport::OpenWatch(const std::string& path_and_query,
+                                                            std::chrono::seconds inactivity) {
+  std::string what = "watch " + path_and_query;
+  try {
+    auto client =
+        std::make_unique<http_client>(impl_->config.server, impl_->ConfigWithTimeout(inactivity));
+    pplx::cancellation_token_source cancel;
+    http::http_response resp =
+        client->request(impl_->Request("GET", path_and_query), cancel.get_token()).get();
+    if (resp.status_code() != http::status_codes::OK) {
+      std::string body = resp.extract_utf8string(true).get();
+      return StatusFromResponse(resp.status_code(), body).WithContext(what);
+    }
+    return std::unique_ptr<WatchStream>(
+        new RestWatchStream(std::move(client), std::move(resp), std::move(cancel)));
+  } catch (const std::exception& e) {
+    return StatusFromException(e, what);
+  }
+}
+
+}  // namespace mtasts::k8s
