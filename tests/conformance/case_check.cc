@@ -161,6 +161,27 @@ Outcome Evaluate(const VectorCase& c) {
   return EvaluateReport(c);
 }
 
+// The first place where `actual` differs from `expected`, as "path: expected X, got Y", or "".
+std::string FirstDifference(const json& expected, const json& actual, const std::string& path) {
+  if (expected.is_array() && actual.is_array() && expected.size() == actual.size()) {
+    for (size_t i = 0; i < expected.size(); ++i) {
+      std::string d = FirstDifference(expected[i], actual[i], path + "[" + std::to_string(i) + "]");
+      if (!d.empty()) return d;
+    }
+    return "";
+  }
+  if (expected.is_object() && actual.is_object() && expected.size() == actual.size()) {
+    for (const auto& [key, value] : expected.items()) {
+      if (!actual.contains(key)) break;
+      std::string d = FirstDifference(value, actual[key], path + "." + key);
+      if (!d.empty()) return d;
+    }
+    if (expected == actual) return "";
+  }
+  if (expected == actual) return "";
+  return path + ": expected " + expected.dump() + ", got " + actual.dump();
+}
+
 }  // namespace
 
 std::string CheckCase(const VectorCase& c) {
@@ -178,9 +199,7 @@ std::string CheckCase(const VectorCase& c) {
       if (!c.valid) continue;  // an invalid input has no parsed fields
       return "expect." + key + " is not a field of kind " + c.kind;
     }
-    if (*actual != expected) {
-      return key + ": expected " + expected.dump() + ", got " + actual->dump();
-    }
+    if (std::string d = FirstDifference(expected, *actual, key); !d.empty()) return d;
   }
   return "";
 }
