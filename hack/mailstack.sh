@@ -38,8 +38,17 @@ usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
 
 # --- processes ---------------------------------------------------------------------------------
 
+# alive PID: true while the process exists and is not a zombie (an orphaned server that exited
+# stays a zombie until init reaps it, and kill -0 still succeeds on it).
+alive() {
+  local stat
+  read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+  stat=${stat##*) }
+  [[ ${stat%% *} != Z ]]
+}
+
 # running PIDFILE: true when the pid in PIDFILE is alive.
-running() { [[ -s $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+running() { [[ -s $1 ]] && alive "$(cat "$1")"; }
 
 # stop_pid NAME PIDFILE: TERM, wait up to 5 s, then KILL; removes the pidfile.
 stop_pid() {
@@ -47,8 +56,8 @@ stop_pid() {
   if running "$pidfile"; then
     pid=$(cat "$pidfile")
     kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then
+    for ((i = 0; i < 100; i++)); do alive "$pid" || break; sleep 0.05; done
+    if alive "$pid"; then
       say "$name (pid $pid) ignored TERM; killing it"
       kill -KILL "$pid" 2>/dev/null || true
     fi
