@@ -220,7 +220,8 @@ def write_https(state, world):
 def write_smtp(state, world):
     pki = os.path.join(state, "pki")
     listeners = [{"name": name, "address": listener["address"], "port": 25,
-                  "banner": f"{name}.smtp.test", "tls": listener["tls"],
+                  "banner": f"smtp-{listener['address'].replace('.', '-')}.mailstack.test",
+                  "tls": listener["tls"],
                   "cert": os.path.join(pki, f"smtp-{name}.crt"),
                   "key": os.path.join(pki, f"smtp-{name}.key")}
                  for name, listener in world.servers["smtp"].items()]

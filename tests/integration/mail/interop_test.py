@@ -119,11 +119,18 @@ def judge(scenario, ours, resolver, fetched):
     return problems, note
 
 
+def require_environment():
+    if "MAILSTACK_SCENARIOS" not in os.environ:
+        sys.exit("MAILSTACK_* variables missing: run under ctest (label mail) or after "
+                 'eval "$(hack/mailstack.sh env)"')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--mtasts", help="the mtasts binary; default: the table's verdicts")
     parser.add_argument("domains", nargs="*", help="scenario domains (default: all)")
     args = parser.parse_args()
+    require_environment()
     enter_private_resolv_conf()
 
     with open(os.environ["MAILSTACK_SCENARIOS"], encoding="utf-8") as f:
