@@ -1,0 +1,43 @@
+#include "k8s/lease_record.h"
+
+namespace mtasts::k8s {
+namespace {
+
+template <typename T>
+T Field(const nlohmann::json& spec, const char* key, nlohmann::json::value_t type, T fallback) {
+  auto it = spec.find(key);
+  if (it == spec.end()) return fallback;
+  bool matches = it->type() == type || (type == nlohmann::json::value_t::number_integer &&
+                                        it->type() == nlohmann::json::value_t::number_unsigned);
+  return matches ? it->get<T>() : fallback;
+}
+
+}  // namespace
+
+LeaseRecord ReadLeaseRecord(const nlohmann::json& lease) {
+  auto it = lease.find("spec");
+  if (it == lease.end() || !it->is_object()) return {};
+  const nlohmann::json& spec = *it;
+  using Type = nlohmann::json::value_t;
+  return {Field<std::string>(spec, "holderIdentity", Type::string, ""),
+          Field<int32_t>(spec, "leaseDurationSeconds", Type::number_integer, 0),
+          Field<std::string>(spec, "acquireTime", Type::string, ""),
+          Field<std::string>(spec, "renewTime", Type::string, ""),
+          Field<int32_t>(spec, "leaseTransitions", Type::number_integer, 0)};
+}
+
+void WriteLeaseRecord(const LeaseRecord& record, nlohmann::json& lease) {
+  nlohmann::json& spec = lease["spec"];
+  if (!spec.is_object()) spec = nlohmann::json::object();
+  if (record.holder_identity.empty()) {
+    spec.erase("holderIdentity");
+  } else {
+    spec["holderIdentity"] = record.holder_identity;
+  }
+  spec["leaseDurationSeconds"] = record.lease_duration_seconds;
+  spec["acquireTime"] = record.acquire_time;
+  spec["renewTime"] = record.renew_time;
+  spec["leaseTransitions"] = record.lease_transitions;
+}
+
+}  // namespace mtasts::k8s
