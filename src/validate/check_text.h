@@ -1,0 +1,21 @@
+// Small wording helpers shared by the checks, so that dates, durations and certificate
+// problems read the same in every message. Pure; thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "validate/observations.h"
+
+namespace mtasts::validate {
+
+// "2026-12-24" (UTC).
+std::string FormatDate(TimePoint t);
+// Whole days from `now` until `t`; negative when `t` has passed.
+long DaysUntil(TimePoint now, TimePoint t);
+// Outside [not_before, not_after] at `now`.
+bool CertOutOfValidity(const CertFacts& cert, TimePoint now);
+// "a, b, c".
+std::string JoinList(const std::vector<std::string>& items, const std::string& separator = ", ");
+
+}  // namespace mtasts::validate

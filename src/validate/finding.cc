@@ -1,0 +1,67 @@
+#include "validate/finding.h"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+namespace mtasts::validate {
+namespace {
+
+constexpr std::array<std::pair<FindingCode, std::string_view>, 21> kNames = {{
+    {FindingCode::kDnsTemporaryFailure, "dns-temporary-failure"},
+    {FindingCode::kStsTxtMissing, "sts-txt-missing"},
+    {FindingCode::kStsTxtInvalid, "sts-txt-invalid"},
+    {FindingCode::kStsTxtMultiple, "sts-txt-multiple"},
+    {FindingCode::kTlsRptTxtMissing, "tlsrpt-txt-missing"},
+    {FindingCode::kTlsRptTxtInvalid, "tlsrpt-txt-invalid"},
+    {FindingCode::kMxNull, "mx-null"},
+    {FindingCode::kMxMissing, "mx-missing"},
+    {FindingCode::kStsPolicyFetchError, "sts-policy-fetch-error"},
+    {FindingCode::kStsWebPkiInvalid, "sts-webpki-invalid"},
+    {FindingCode::kStsPolicyInvalid, "sts-policy-invalid"},
+    {FindingCode::kMaxAgeShort, "max-age-short"},
+    {FindingCode::kMxPatternUnused, "mx-pattern-unused"},
+    {FindingCode::kValidationFailure, "validation-failure"},
+    {FindingCode::kMxUnreachable, "mx-unreachable"},
+    {FindingCode::kStartTlsNotSupported, "starttls-not-supported"},
+    {FindingCode::kTlsVersionTooOld, "tls-version-too-old"},
+    {FindingCode::kCertificateHostMismatch, "certificate-host-mismatch"},
+    {FindingCode::kCertificateExpired, "certificate-expired"},
+    {FindingCode::kCertificateNotTrusted, "certificate-not-trusted"},
+    {FindingCode::kCertificateExpiring, "certificate-expiring"},
+}};
+
+}  // namespace
+
+std::string_view FindingCodeName(FindingCode code) {
+  for (const auto& [c, name] : kNames) {
+    if (c == code) return name;
+  }
+  return "unknown";
+}
+
+std::optional<FindingCode> ParseFindingCode(std::string_view name) {
+  for (const auto& [c, n] : kNames) {
+    if (n == name) return c;
+  }
+  return std::nullopt;
+}
+
+std::string_view SeverityName(Severity severity) {
+  switch (severity) {
+    case Severity::kInfo:
+      return "info";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kError:
+      return "error";
+  }
+  return "error";
+}
+
+bool HasError(const Findings& findings) {
+  return std::any_of(findings.begin(), findings.end(),
+                     [](const Finding& f) { return f.severity == Severity::kError; });
+}
+
+}  // namespace mtasts::validate

@@ -1,0 +1,98 @@
+// Observations: everything gathered about one mail domain from the wire (DNS, the policy URL,
+// every MX address), as plain data. Gathering fills it (gather.h); the checks read it and never
+// do I/O themselves (checks.h), so a unit test can hand-make any situation. Value types;
+// thread-compatible.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mtasts::validate {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+// How a DNS question was answered. NXDOMAIN and NODATA both mean "no record".
+enum class Lookup { kFound, kNoRecords, kTemporaryFailure };
+
+struct TxtObservation {
+  std::string name;  // "_mta-sts.example.com"
+  Lookup lookup = Lookup::kNoRecords;
+  // Each RR as its character-strings, as published (selection joins them).
+  std::vector<std::vector<std::string>> records;
+  std::string error;  // for kTemporaryFailure: what the resolver said
+};
+
+struct MxRecord {
+  std::string host;  // lower case, no trailing dot; "" for a null MX (RFC 7505 ".")
+  int priority = 0;
+};
+
+// What a TLS peer presented and how it validated against the expected name.
+struct CertFacts {
+  std::string subject;
+  std::vector<std::string> san;  // DNS names
+  std::string issuer;
+  TimePoint not_before;
+  TimePoint not_after;
+  bool chain_trusted = false;  // chains to a trusted root (time validity aside)
+  bool name_matches = false;   // a SAN DNS-ID matches the expected host (RFC 6125, no CN)
+  std::string verify_error;    // the verifier's words when chain_trusted is false
+};
+
+// One SMTP conversation with one MX address: connect, EHLO, STARTTLS with SNI = MX host.
+struct SmtpObservation {
+  std::string ip;
+  bool connected = false;         // TCP connection and a 220 greeting
+  bool starttls_offered = false;  // STARTTLS advertised in EHLO and accepted
+  // The version negotiated; for a server that speaks nothing newer than TLS 1.1, what it spoke.
+  std::string tls_version;
+  std::optional<CertFacts> cert;
+  // Why the session failed, when that is not about the certificate or the TLS version: no
+  // connection, a protocol error, a handshake alert, bytes pipelined after STARTTLS. "" if none.
+  std::string error;
+};
+
+struct MxHostObservation {
+  MxRecord mx;
+  Lookup address_lookup = Lookup::kFound;  // A and AAAA together
+  std::string address_error;
+  std::vector<SmtpObservation> addresses;
+};
+
+// GET https://mta-sts.D/.well-known/mta-sts.txt with SNI mta-sts.D, no redirects.
+struct PolicyFetchObservation {
+  enum class Failure {
+    kNone,         // a complete HTTP response was read (any status)
+    kResolve,      // mta-sts.D has no address, or its lookup failed
+    kConnect,      // no TCP connection, timeout, or a TLS handshake that did not complete
+    kCertificate,  // the handshake completed but the certificate fails validation (see cert)
+    kHttp,         // no parsable HTTP response
+    kTooLarge,     // the body exceeds 64 KiB
+  };
+  std::string url;
+  Failure failure = Failure::kNone;
+  std::string error;              // the words for failure
+  std::optional<CertFacts> cert;  // the policy host's certificate, when one was presented
+  int http_status = 0;
+  std::string content_type;
+  std::string location;  // a redirect's target, never followed
+  std::string body;
+};
+
+struct Observations {
+  std::string domain;  // lower case, no trailing dot
+  TimePoint now;       // when gathered: expiry is judged against it
+  TxtObservation sts_txt;
+  TxtObservation tlsrpt_txt;
+  Lookup mx_lookup = Lookup::kFound;
+  std::string mx_error;
+  // The MX hosts in priority order. With no MX records this holds the domain itself (the
+  // implicit MX of RFC 5321 §5.1), so the same checks apply to it.
+  std::vector<MxHostObservation> mx_hosts;
+  bool implicit_mx = false;
+  PolicyFetchObservation policy;
+};
+
+}  // namespace mtasts::validate

@@ -1,0 +1,136 @@
+// Checks of the policy file: how it was served (RFC 8461 §3.3) and what it says (§3.2).
+#include <string>
+
+#include "validate/check_text.h"
+#include "validate/checks.h"
+
+namespace mtasts::validate {
+namespace {
+
+std::string PolicyHost(const Observations& obs) { return "mta-sts." + obs.domain; }
+
+// Why the policy host's certificate fails, in the order a fix should address it.
+std::string DescribeWebPkiFailure(const Input& in) {
+  const PolicyFetchObservation& fetch = in.obs.policy;
+  const std::string host = PolicyHost(in.obs);
+  if (!fetch.cert) return "the TLS handshake with " + host + " failed (" + fetch.error + ")";
+  const CertFacts& cert = *fetch.cert;
+  if (CertOutOfValidity(cert, in.obs.now)) {
+    return "the certificate of " + host + " is outside its validity period (expires " +
+           FormatDate(cert.not_after) + "); renew it";
+  }
+  if (!cert.chain_trusted) {
+    return "the certificate of " + host + " (issuer \"" + cert.issuer + "\") is not trusted (" +
+           cert.verify_error + "); serve a certificate from a public CA with its full chain";
+  }
+  if (!cert.name_matches) {
+    return "the certificate of " + host +
+           " is not valid for that name (SAN: " + JoinList(cert.san) + "); add " + host +
+           " to its subject alternative names";
+  }
+  return "the TLS handshake with " + host + " failed (" + fetch.error + ")";
+}
+
+void AddFetchError(const Input& in, const std::string& why, Findings* out) {
+  out->push_back({FindingCode::kStsPolicyFetchError, Severity::kError, in.obs.policy.url,
+                  why + "; senders find no policy, so nothing is enforced"});
+}
+
+}  // namespace
+
+void CheckPolicyFetch(const Input& in, Findings* out) {
+  const PolicyFetchObservation& fetch = in.obs.policy;
+  const std::string host = PolicyHost(in.obs);
+  using Failure = PolicyFetchObservation::Failure;
+  switch (fetch.failure) {
+    case Failure::kResolve:
+      AddFetchError(in,
+                    host + " does not resolve (" + fetch.error +
+                        "); publish an A or AAAA record for it pointing at the policy server",
+                    out);
+      return;
+    case Failure::kConnect:
+      AddFetchError(in,
+                    "could not fetch from " + host + " (" + fetch.error +
+                        "); serve HTTPS on port 443 there, with TLS 1.2 or later",
+                    out);
+      return;
+    case Failure::kHttp:
+      AddFetchError(in,
+                    host + " did not answer HTTP (" + fetch.error +
+                        "); serve the policy with a plain HTTP/1.1 server",
+                    out);
+      return;
+    case Failure::kCertificate:
+      out->push_back({FindingCode::kStsWebPkiInvalid, Severity::kError, host,
+                      DescribeWebPkiFailure(in) + "; senders refuse the policy until it is"});
+      return;
+    case Failure::kTooLarge:
+      AddFetchError(in,
+                    "the policy at " + fetch.url + " is larger than 64 KiB (" + fetch.error +
+                        "); senders stop reading there: keep it small",
+                    out);
+      return;
+    case Failure::kNone:
+      break;
+  }
+  if (!fetch.location.empty() || (fetch.http_status >= 300 && fetch.http_status < 400)) {
+    AddFetchError(in,
+                  fetch.url + " redirects (HTTP " + std::to_string(fetch.http_status) + " to " +
+                      (fetch.location.empty() ? "?" : fetch.location) +
+                      ") and senders never follow redirects; serve the policy at that URL",
+                  out);
+  } else if (fetch.http_status != 200) {
+    AddFetchError(in,
+                  fetch.url + " answered HTTP " + std::to_string(fetch.http_status) +
+                      ", not 200; serve the policy file there",
+                  out);
+  }
+}
+
+void CheckPolicyHostCertificate(const Input& in, Findings* out) {
+  const PolicyFetchObservation& fetch = in.obs.policy;
+  if (fetch.failure != PolicyFetchObservation::Failure::kNone || !fetch.cert) return;
+  const long days = DaysUntil(in.obs.now, fetch.cert->not_after);
+  const auto warning_days = std::chrono::floor<std::chrono::days>(in.options.cert_warning).count();
+  if (days >= warning_days) return;
+  out->push_back({FindingCode::kCertificateExpiring, Severity::kWarning, PolicyHost(in.obs),
+                  "the certificate of " + PolicyHost(in.obs) + " expires on " +
+                      FormatDate(fetch.cert->not_after) + " (in " + std::to_string(days) +
+                      " days); renew it before then or senders stop refreshing the policy"});
+}
+
+void CheckPolicyContent(const Input& in, Findings* out) {
+  const PolicyFetchObservation& fetch = in.obs.policy;
+  const PolicyAnalysis& policy = in.analysis.policy;
+  if (!policy.served) return;
+  if (!IsTextPlain(fetch.content_type)) {
+    out->push_back({FindingCode::kStsPolicyInvalid, Severity::kError, fetch.url,
+                    fetch.url + " is served as \"" + fetch.content_type +
+                        "\"; strict senders (Postfix, chasquid, maddy) require text/plain: "
+                        "serve it with \"Content-Type: text/plain; charset=utf-8\""});
+  }
+  if (!policy.valid) {
+    out->push_back({FindingCode::kStsPolicyInvalid, Severity::kError, fetch.url,
+                    "the policy at " + fetch.url + " is invalid (" + JoinList(policy.errors, "; ") +
+                        "); fix it, or regenerate it with \"mtasts render\""});
+  } else if (!policy.warnings.empty()) {
+    out->push_back(
+        {FindingCode::kStsPolicyInvalid, Severity::kWarning, fetch.url,
+         "the policy at " + fetch.url + " is accepted by strict senders, but " +
+             JoinList(policy.warnings, "; ") +
+             "; some senders read it differently: regenerate it with \"mtasts render\""});
+  }
+}
+
+void CheckMaxAge(const Input& in, Findings* out) {
+  const PolicyAnalysis& policy = in.analysis.policy;
+  if (!policy.valid || !policy.max_age || *policy.max_age >= in.options.min_max_age) return;
+  out->push_back({FindingCode::kMaxAgeShort, Severity::kWarning, in.obs.policy.url,
+                  "max_age is " + std::to_string(*policy.max_age) +
+                      " seconds, so senders forget the policy within a day and an attacker "
+                      "who strips STARTTLS wins after that; use at least 86400 (1 day) while "
+                      "testing and 1209600 (2 weeks) or more when enforcing"});
+}
+
+}  // namespace mtasts::validate

@@ -1,0 +1,28 @@
+// The two network seams gathering needs besides DNS: fetching the policy file and talking
+// SMTP to one MX address. The production implementations wrap src/probe (probe_sources.h);
+// tests substitute their own. Implementations must be thread-safe: one run checks many domains
+// at once.
+#pragma once
+
+#include <string_view>
+
+#include "validate/observations.h"
+
+namespace mtasts::validate {
+
+class PolicyFetcher {
+ public:
+  virtual ~PolicyFetcher() = default;
+  // GET https://mta-sts.<domain>/.well-known/mta-sts.txt as a strict sender would.
+  virtual PolicyFetchObservation Fetch(std::string_view domain) = 0;
+};
+
+class SmtpProber {
+ public:
+  virtual ~SmtpProber() = default;
+  // Connect to `ip` port 25 (or the configured port), EHLO, STARTTLS with SNI `mx_host`, and
+  // judge the certificate against `mx_host`.
+  virtual SmtpObservation Probe(std::string_view mx_host, std::string_view ip) = 0;
+};
+
+}  // namespace mtasts::validate

@@ -1,0 +1,142 @@
+// Gatherer on a fake resolver and fake network: what it writes down for null MX, no MX,
+// temporary failures and multi-string TXT records, and that it probes every MX address.
+#include "validate/gather.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+
+namespace mtasts::validate {
+namespace {
+
+class FakeResolver final : public dns::Resolver {
+ public:
+  std::map<std::string, dns::TxtAnswer> txt;
+  std::map<std::string, dns::MxAnswer> mx;
+  std::map<std::string, dns::AddressAnswer> addresses;
+
+  dns::TxtAnswer LookupTxt(std::string_view name) override { return Find(txt, name); }
+  dns::MxAnswer LookupMx(std::string_view name) override { return Find(mx, name); }
+  dns::AddressAnswer LookupAddresses(std::string_view name) override {
+    return Find(addresses, name);
+  }
+
+ private:
+  template <typename A>
+  static A Find(const std::map<std::string, A>& m, std::string_view name) {
+    auto it = m.find(std::string(name));
+    if (it != m.end()) return it->second;
+    A none;
+    none.outcome = dns::Outcome::kNxDomain;
+    none.name = std::string(name);
+    return none;
+  }
+};
+
+class FakeFetcher final : public PolicyFetcher {
+ public:
+  PolicyFetchObservation Fetch(std::string_view domain) override {
+    PolicyFetchObservation obs;
+    obs.url = "https://mta-sts." + std::string(domain) + "/.well-known/mta-sts.txt";
+    obs.http_status = 404;
+    return obs;
+  }
+};
+
+class RecordingProber final : public SmtpProber {
+ public:
+  std::vector<std::string> probed;
+  SmtpObservation Probe(std::string_view host, std::string_view ip) override {
+    probed.push_back(std::string(host) + "@" + std::string(ip));
+    SmtpObservation obs;
+    obs.ip = std::string(ip);
+    return obs;
+  }
+};
+
+dns::MxAnswer Mx(std::vector<std::pair<int, std::string>> records) {
+  dns::MxAnswer a;
+  a.outcome = dns::Outcome::kFound;
+  for (auto& [priority, host] : records) {
+    a.records.push_back({static_cast<uint16_t>(priority), host, 300});
+  }
+  return a;
+}
+
+dns::AddressAnswer Addresses(std::vector<std::string> ips) {
+  dns::AddressAnswer a;
+  a.outcome = dns::Outcome::kFound;
+  for (auto& ip : ips) a.records.push_back({ip, ip.find(':') != std::string::npos, 300});
+  return a;
+}
+
+class GatherTest : public ::testing::Test {
+ protected:
+  FakeResolver resolver;
+  FakeFetcher fetcher;
+  RecordingProber prober;
+  FakeClock clock{std::chrono::system_clock::time_point{}};
+  Gatherer gatherer{resolver, fetcher, prober, clock};
+};
+
+TEST_F(GatherTest, ProbesEveryAddressOfEveryMxInPriorityOrder) {
+  resolver.mx["example.com"] = Mx({{20, "MX2.example.com"}, {10, "mx1.example.com"}});
+  resolver.addresses["mx1.example.com"] = Addresses({"192.0.2.1", "2001:db8::1"});
+  resolver.addresses["mx2.example.com"] = Addresses({"192.0.2.2"});
+  const Observations obs = gatherer.Gather("Example.COM.");
+  EXPECT_EQ(obs.domain, "example.com");
+  ASSERT_EQ(obs.mx_hosts.size(), 2u);
+  EXPECT_EQ(obs.mx_hosts[0].mx.host, "mx1.example.com");
+  EXPECT_EQ(obs.mx_hosts[1].mx.host, "mx2.example.com");
+  EXPECT_EQ(prober.probed,
+            (std::vector<std::string>{"mx1.example.com@192.0.2.1", "mx1.example.com@2001:db8::1",
+                                      "mx2.example.com@192.0.2.2"}));
+  EXPECT_EQ(obs.policy.url, "https://mta-sts.example.com/.well-known/mta-sts.txt");
+}
+
+TEST_F(GatherTest, NoMxMeansTheDomainIsItsOwnMailHost) {
+  resolver.mx["example.com"].outcome = dns::Outcome::kNoData;
+  resolver.addresses["example.com"] = Addresses({"192.0.2.9"});
+  const Observations obs = gatherer.Gather("example.com");
+  EXPECT_TRUE(obs.implicit_mx);
+  ASSERT_EQ(obs.mx_hosts.size(), 1u);
+  EXPECT_EQ(obs.mx_hosts[0].mx.host, "example.com");
+  EXPECT_EQ(prober.probed, std::vector<std::string>{"example.com@192.0.2.9"});
+}
+
+TEST_F(GatherTest, NullMxIsRecordedAndNotProbed) {
+  resolver.mx["example.com"] = Mx({{0, ""}});
+  const Observations obs = gatherer.Gather("example.com");
+  ASSERT_EQ(obs.mx_hosts.size(), 1u);
+  EXPECT_EQ(obs.mx_hosts[0].mx.host, "");
+  EXPECT_FALSE(obs.implicit_mx);
+  EXPECT_TRUE(prober.probed.empty());
+}
+
+TEST_F(GatherTest, TemporaryFailuresAreToldApartFromNoRecords) {
+  resolver.txt["_mta-sts.example.com"].outcome = dns::Outcome::kServFail;
+  resolver.mx["example.com"].outcome = dns::Outcome::kTimeout;
+  const Observations obs = gatherer.Gather("example.com");
+  EXPECT_EQ(obs.sts_txt.lookup, Lookup::kTemporaryFailure);
+  EXPECT_EQ(obs.sts_txt.error, "SERVFAIL");
+  EXPECT_EQ(obs.tlsrpt_txt.lookup, Lookup::kNoRecords);
+  EXPECT_EQ(obs.mx_lookup, Lookup::kTemporaryFailure);
+  EXPECT_TRUE(obs.mx_hosts.empty());
+}
+
+TEST_F(GatherTest, KeepsTxtCharacterStringsForSelection) {
+  dns::TxtAnswer txt;
+  txt.outcome = dns::Outcome::kFound;
+  txt.records.push_back({{"v=STSv1; ", "id=abc"}, 300});
+  resolver.txt["_mta-sts.example.com"] = txt;
+  const Observations obs = gatherer.Gather("example.com");
+  ASSERT_EQ(obs.sts_txt.records.size(), 1u);
+  EXPECT_EQ(obs.sts_txt.records[0], (std::vector<std::string>{"v=STSv1; ", "id=abc"}));
+}
+
+}  // namespace
+}  // namespace mtasts::validate

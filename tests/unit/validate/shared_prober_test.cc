@@ -1,0 +1,95 @@
+// SharedSmtpProber: each (MX host, address) pair is probed once per run, and no address ever
+// sees two connections from us at the same time.
+#include "validate/shared_prober.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace mtasts::validate {
+namespace {
+
+// Records how many probes are open per address at once; each probe takes a little while so
+// that overlapping callers would be seen.
+class CountingProber final : public SmtpProber {
+ public:
+  SmtpObservation Probe(std::string_view mx_host, std::string_view ip) override {
+    const std::string key(ip);
+    {
+      std::lock_guard lock(mu_);
+      ++calls_;
+      max_open_ = std::max(max_open_, ++open_[key]);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    {
+      std::lock_guard lock(mu_);
+      --open_[key];
+    }
+    SmtpObservation obs;
+    obs.ip = key;
+    obs.connected = true;
+    obs.tls_version = std::string(mx_host);  // lets the test see whose result it got
+    return obs;
+  }
+  int calls() const {
+    std::lock_guard lock(mu_);
+    return calls_;
+  }
+  int max_open() const {
+    std::lock_guard lock(mu_);
+    return max_open_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, int> open_;
+  int calls_ = 0;
+  int max_open_ = 0;
+};
+
+TEST(SharedSmtpProberTest, ProbesEachPairOnceAndOneConnectionPerAddress) {
+  CountingProber inner;
+  SharedSmtpProber shared(inner);
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  // 8 threads x 3 hosts on 2 addresses: 6 distinct pairs, many duplicate requests.
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 6; ++i) {
+        const std::string host = "mx" + std::to_string((i + t) % 3) + ".example.net";
+        const std::string ip = (i % 2 == 0) ? "192.0.2.1" : "192.0.2.2";
+        const SmtpObservation obs = shared.Probe(host, ip);
+        if (obs.ip != ip || obs.tls_version != host) ++wrong;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(inner.calls(), 6);
+  EXPECT_EQ(shared.probes_started(), 6);
+  EXPECT_EQ(inner.max_open(), 1);
+}
+
+class ThrowingProber final : public SmtpProber {
+ public:
+  SmtpObservation Probe(std::string_view, std::string_view) override {
+    throw std::runtime_error("boom");
+  }
+};
+
+TEST(SharedSmtpProberTest, AThrowingProbeReachesEveryWaiter) {
+  ThrowingProber inner;
+  SharedSmtpProber shared(inner);
+  EXPECT_THROW(shared.Probe("mx.example.net", "192.0.2.1"), std::runtime_error);
+  EXPECT_THROW(shared.Probe("mx.example.net", "192.0.2.1"), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace mtasts::validate
