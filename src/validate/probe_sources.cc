@@ -1,0 +1,97 @@
+#include "validate/probe_sources.h"
+
+#include <string>
+
+#include "probe/certificate.h"
+
+namespace mtasts::validate {
+
+CertFacts ToCertFacts(const probe::TlsFacts& tls, std::string_view host) {
+  CertFacts cert;
+  cert.subject = tls.leaf.subject;
+  cert.san = tls.leaf.dns_names;
+  cert.issuer = tls.leaf.issuer;
+  cert.not_before = tls.leaf.not_before;
+  cert.not_after = tls.leaf.not_after;
+  cert.chain_trusted = tls.chain_error.empty();
+  cert.name_matches = probe::CertificateNamesHost(tls.leaf, host);
+  cert.verify_error = tls.chain_error;
+  return cert;
+}
+
+PolicyFetchObservation ProbePolicyFetcher::Fetch(std::string_view domain) {
+  const probe::PolicyFetchResult r = fetcher_.Fetch(domain);
+  PolicyFetchObservation obs;
+  obs.url = r.url;
+  obs.error = r.detail;
+  if (r.tls) obs.cert = ToCertFacts(*r.tls, r.host);
+  obs.http_status = r.status;
+  obs.content_type = r.content_type;
+  obs.location = r.location;
+  obs.body = r.body;
+  using F = probe::FetchFailure;
+  using O = PolicyFetchObservation::Failure;
+  switch (r.failure) {
+    case F::kNone:
+    case F::kHttpStatus:    // the checks judge the status
+    case F::kNotTextPlain:  // and the media type
+      obs.failure = O::kNone;
+      break;
+    case F::kNoAddress:
+    case F::kDnsTemporary:
+      obs.failure = O::kResolve;
+      break;
+    case F::kConnectFailed:
+    case F::kTimeout:
+    case F::kTlsHandshake:
+      obs.failure = O::kConnect;
+      break;
+    case F::kCertUntrusted:
+    case F::kCertNameMismatch:
+    case F::kCertExpired:
+      obs.failure = O::kCertificate;
+      break;
+    case F::kMalformedHttp:
+      obs.failure = O::kHttp;
+      break;
+    case F::kBodyTooLarge:
+      obs.failure = O::kTooLarge;
+      break;
+  }
+  return obs;
+}
+
+SmtpObservation ProbeSmtpProber::Probe(std::string_view mx_host, std::string_view ip) {
+  const probe::SmtpProbeResult r = prober_.Probe(mx_host, ip);
+  SmtpObservation obs;
+  obs.ip = std::string(ip);
+  using F = probe::SmtpFailure;
+  obs.connected = r.failure != F::kConnectFailed;
+  obs.starttls_offered = r.starttls_advertised && r.failure != F::kNoStarttls;
+  if (r.tls) {
+    obs.tls_version = r.tls->version;
+    obs.cert = ToCertFacts(*r.tls, mx_host);
+  }
+  switch (r.failure) {
+    case F::kNone:
+    case F::kNoStarttls:
+    case F::kCertUntrusted:  // the certificate checks judge these from the facts
+    case F::kCertNameMismatch:
+    case F::kCertExpired:
+      break;
+    case F::kTlsVersionTooOld:
+      obs.tls_version = r.legacy_tls_version;
+      break;
+    case F::kConnectFailed:
+    case F::kTimeout:
+    case F::kProtocolError:
+    case F::kPipelinedBytes:
+    case F::kTlsHandshake:
+    case F::kEhloAfterTls:
+      obs.error = std::string(probe::SmtpFailureName(r.failure)) + ": " + r.detail;
+      break;
+  }
+  return obs;
+}
+
+}  // namespace mtasts::validate

@@ -1,0 +1,34 @@
+// The production PolicyFetcher and SmtpProber: src/probe's strict-sender network code, with its
+// results written down as Observations. Thread-safe: both wrap const probe objects.
+#pragma once
+
+#include <string_view>
+
+#include "probe/policy_fetcher.h"
+#include "probe/smtp_prober.h"
+#include "validate/sources.h"
+
+namespace mtasts::validate {
+
+class ProbePolicyFetcher final : public PolicyFetcher {
+ public:
+  explicit ProbePolicyFetcher(const probe::PolicyFetcher& fetcher) : fetcher_(fetcher) {}
+  PolicyFetchObservation Fetch(std::string_view domain) override;
+
+ private:
+  const probe::PolicyFetcher& fetcher_;
+};
+
+class ProbeSmtpProber final : public SmtpProber {
+ public:
+  explicit ProbeSmtpProber(const probe::SmtpProber& prober) : prober_(prober) {}
+  SmtpObservation Probe(std::string_view mx_host, std::string_view ip) override;
+
+ private:
+  const probe::SmtpProber& prober_;
+};
+
+// The facts of a presented certificate, judged against `host`.
+CertFacts ToCertFacts(const probe::TlsFacts& tls, std::string_view host);
+
+}  // namespace mtasts::validate
