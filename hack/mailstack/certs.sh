@@ -1,0 +1,102 @@
+# Certificates for the local mail stack, sourced by hack/mailstack.sh (needs its $pki, $state,
+# die and say). `make_certs` makes every certificate $state/certs.plan lists, with openssl: a
+# throwaway test CA and an untrusted CA (EC P-256, 10 years), then one server certificate per
+# plan line, reusing any that was made from the same line and is still in date. Profiles:
+#   good, wrong-name   test CA, 1 year (remade with 30 days left)
+#   untrusted          the untrusted CA, 1 year
+#   expiring           test CA, 7 days (remade with 3 days left: always under the 14-day horizon)
+#   expired            test CA, 2020-01-01 to 2021-01-01
+# shellcheck shell=bash disable=SC2154 # pki and state are mailstack.sh's
+
+ca_config() {
+  cat >"$pki/ca.cnf" <<EOF
+[ca]
+default_ca = test_ca
+[test_ca]
+database = $pki/index.txt
+new_certs_dir = $pki/issued
+serial = $pki/serial
+default_md = sha256
+policy = any_name
+unique_subject = no
+copy_extensions = none
+[any_name]
+commonName = supplied
+EOF
+  mkdir -p "$pki/issued"
+  touch "$pki/index.txt"
+  [[ -s $pki/serial ]] || echo 01 >"$pki/serial"
+}
+
+# Each certificate's notAfter (epoch seconds) is kept in NAME.expires when it is made, so a warm
+# `up` checks dates with shell arithmetic instead of one openssl run per certificate.
+valid_for() { [[ -f $pki/$1.expires ]] && (($(cat "$pki/$1.expires") - EPOCHSECONDS > $2)); }
+
+# make_ca NAME: a self-signed CA, kept while it has 60 days left; sets ca_renewed when made.
+make_ca() {
+  local name=$1
+  if [[ -f $pki/$name.crt ]] && valid_for "$name" $((60 * 86400)); then return 0; fi
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \
+    -subj "/O=mta-sts-operator tests/CN=$name" -keyout "$pki/$name.key" -out "$pki/$name.crt" \
+    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+    2>"$pki/openssl.log" || die "making $name failed: $(cat "$pki/openssl.log")"
+  echo $((EPOCHSECONDS + 3650 * 86400)) >"$pki/$name.expires"
+  ca_renewed=1
+  say "made $name"
+}
+
+# leaf_is_current NAME PROFILE SPEC: the certificate exists, was made from SPEC and is in date.
+leaf_is_current() {
+  local name=$1 profile=$2 spec=$3
+  [[ -f $pki/$name.crt && -f $pki/$name.spec && $(cat "$pki/$name.spec") == "$spec" ]] || return 1
+  case $profile in
+    expired) return 0 ;;
+    # Must stay under the 14-day horizon and not lapse: remade when under 3 days are left.
+    expiring) valid_for "$name" $((3 * 86400)) ;;
+    *) valid_for "$name" $((30 * 86400)) ;;
+  esac
+}
+
+# make_leaf NAME PROFILE NAMES: a server certificate for the comma-separated DNS NAMES.
+make_leaf() {
+  local name=$1 profile=$2 names=$3 issuer=test-ca days=365 dates
+  local spec="$profile $names"
+  leaf_is_current "$name" "$profile" "$spec" && return 0
+  case $profile in
+    good | wrong-name) ;;
+    untrusted) issuer=untrusted-ca ;;
+    expiring) days=7 ;;
+    expired) days=0 ;;
+    *) die "certs.plan: $name: unknown certificate profile '$profile'" ;;
+  esac
+  dates=(-days "$days")
+  if [[ $profile == expired ]]; then dates=(-startdate 20200101000000Z -enddate 20210101000000Z); fi
+  printf '%s\n' "subjectAltName=DNS:${names//,/,DNS:}" basicConstraints=CA:FALSE \
+    keyUsage=critical,digitalSignature extendedKeyUsage=serverAuth >"$pki/$name.ext"
+  {
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+      -subj "/CN=${name:0:64}" -keyout "$pki/$name.key" -out "$pki/$name.csr" &&
+      openssl ca -batch -notext -rand_serial -config "$pki/ca.cnf" -cert "$pki/$issuer.crt" \
+        -keyfile "$pki/$issuer.key" "${dates[@]}" -extfile "$pki/$name.ext" \
+        -in "$pki/$name.csr" -out "$pki/$name.crt"
+  } >"$pki/openssl.log" 2>&1 || die "making certificate $name failed: $(cat "$pki/openssl.log")"
+  # nginx workers run as nobody and read keys at handshake time; these are throwaway test keys.
+  chmod 644 "$pki/$name.key"
+  echo $((EPOCHSECONDS + days * 86400)) >"$pki/$name.expires"
+  echo "$spec" >"$pki/$name.spec"
+}
+
+make_certs() {
+  mkdir -p "$pki"
+  ca_config
+  ca_renewed=0
+  make_ca test-ca
+  make_ca untrusted-ca
+  # A new CA invalidates every certificate issued by the old one.
+  if ((ca_renewed)); then rm -f "$pki"/*.spec; fi
+  local name profile names
+  while read -r name profile names; do
+    [[ -n $name ]] || continue
+    make_leaf "$name" "$profile" "$names"
+  done <"$state/certs.plan"
+}
