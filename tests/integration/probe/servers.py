@@ -80,6 +80,7 @@ def http_response(label):
 
 class Https(socketserver.ThreadingTCPServer):
     daemon_threads = True
+    request_queue_size = 256  # the bench opens many connections at once
     allow_reuse_address = True
 
 
