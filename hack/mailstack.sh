@@ -23,6 +23,8 @@
 # only when its inputs changed. Ports 53, 443 and 25 need root (postfix-mta-sts-resolver
 # hard-codes 53 and 443). Needs nsd, nginx, openssl, dig and Debian's python3-aiosmtpd.
 set -euo pipefail
+# nginx workers run as nobody: what they read must be world-readable, whatever the caller's umask.
+umask 022
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 state=${MTASTS_MAILSTACK_DIR:-/tmp/mta-sts-mailstack}
@@ -90,7 +92,9 @@ $(tail -n 15 "$log" 2>/dev/null)"
 $(tail -n 15 "$log" 2>/dev/null)"
 }
 
-dns_answers() { [[ -n $(dig +short +norec +time=1 +tries=1 @"$dns_address" -p 53 SOA "$probe_zone") ]]; }
+dns_answers() {
+  [[ -n $(dig +short +norec +time=1 +tries=1 @"$dns_address" -p 53 SOA "$probe_zone") ]]
+}
 
 start_nsd() {
   local dir=$state/nsd pidfile=$state/nsd/run.pid inputs
@@ -102,7 +106,8 @@ start_nsd() {
   echo $! >"$pidfile"
   wait_until 15 nsd "$pidfile" "$dir/nsd.log" dns_answers
   echo "$inputs" >"$state/nsd.inputs"
-  say "nsd serves $(find "$dir/zones" -name '*.zone' | wc -l) zones on $dns_address:53 (pid $(cat "$pidfile"))"
+  say "nsd serves $(find "$dir/zones" -name '*.zone' | wc -l) zones on $dns_address:53" \
+    "(pid $(cat "$pidfile"))"
 }
 
 start_nginx() {
@@ -120,7 +125,8 @@ start_nginx() {
     die "nginx did not start; see $prefix/logs/startup.log and error.log"
   wait_until 5 nginx "$pidfile" "$prefix/logs/error.log" true
   echo "$inputs" >"$state/nginx.inputs"
-  say "nginx serves $(find "$prefix/www" -mindepth 1 -maxdepth 1 | wc -l) policy hosts on $https_address:443 (pid $(cat "$pidfile"))"
+  say "nginx serves $(find "$prefix/www" -mindepth 1 -maxdepth 1 | wc -l) policy hosts on" \
+    "$https_address:443 (pid $(cat "$pidfile"))"
 }
 
 smtpd_ready() { grep -q '^ready$' "$state/smtpd.log"; }

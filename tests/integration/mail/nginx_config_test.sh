@@ -45,7 +45,8 @@ test_policy_get_and_head() {
   expect_eq "Cache-Control" "$(header Cache-Control)" "no-cache"
   expect_eq "HEAD policy status" "$(fetch_policy $good -I)" 200
   expect_eq "HEAD Content-Type" "$(header Content-Type)" "text/plain; charset=utf-8"
-  expect_eq "GET with a query string" "$(fetch "$good" "https://$good:$port/.well-known/mta-sts.txt?x=1")" 200
+  expect_eq "GET with a query string" \
+    "$(fetch "$good" "https://$good:$port/.well-known/mta-sts.txt?x=1")" 200
 }
 
 test_other_methods_and_paths() {
@@ -75,7 +76,8 @@ test_hostile_sni() {
     expect_eq "SNI '${sni:0:40}' gets no handshake" "$(handshake -servername "$sni")" ""
   done
   expect_eq "no SNI gets no handshake" "$(handshake -noservername)" ""
-  expect_eq "hostile SNI never reaches a path" "$(grep -c passwd "$prefix/logs/error.log" || true)" 0
+  expect_eq "hostile SNI never reaches a path" \
+    "$(grep -c passwd "$prefix/logs/error.log" || true)" 0
   expect_eq "nginx survives" "$(fetch_policy $good)" 200
 }
 
