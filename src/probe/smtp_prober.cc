@@ -72,43 +72,47 @@ SmtpProbeResult& FailedStep(SmtpProbeResult& r, const Status& status, std::strin
 // what it sees in `r`; returns false once `r` holds a failure.
 bool NegotiateStartTls(Dialogue& d, TcpConnection& tcp, const std::string& ehlo_name,
                        SmtpProbeResult& r) {
+  auto stop = [&r](SmtpFailure failure, std::string detail) {
+    Fail(r, failure, std::move(detail));
+    return false;
+  };
+  auto broken = [&r](const Status& status, std::string_view step) {
+    FailedStep(r, status, step);
+    return false;
+  };
   StatusOr<SmtpReply> banner = d.Read();
-  if (!banner.ok()) return FailedStep(r, banner.status(), "greeting"), false;
+  if (!banner.ok()) return broken(banner.status(), "greeting");
   r.banner = banner->Text();
   if (banner->code != 220) {
-    return Fail(r, SmtpFailure::kProtocolError,
-                "the greeting is " + std::to_string(banner->code) + " " + r.banner),
-           false;
+    return stop(SmtpFailure::kProtocolError,
+                "the greeting is " + std::to_string(banner->code) + " " + r.banner);
   }
   StatusOr<SmtpReply> ehlo = d.Command("EHLO " + ehlo_name);
-  if (!ehlo.ok()) return FailedStep(r, ehlo.status(), "EHLO"), false;
+  if (!ehlo.ok()) return broken(ehlo.status(), "EHLO");
   if (ehlo->code != 250) {
-    return Fail(r, SmtpFailure::kNoStarttls,
-                "EHLO was refused (" + std::to_string(ehlo->code) + " " + ehlo->Text() +
-                    "): without ESMTP there is no STARTTLS"),
-           false;
+    return stop(SmtpFailure::kNoStarttls, "EHLO was refused (" + std::to_string(ehlo->code) + " " +
+                                              ehlo->Text() +
+                                              "): without ESMTP there is no STARTTLS");
   }
   r.ehlo_keywords = EhloKeywords(*ehlo);
-  r.starttls_advertised = std::count(r.ehlo_keywords.begin(), r.ehlo_keywords.end(), "STARTTLS");
+  r.starttls_advertised = std::find(r.ehlo_keywords.begin(), r.ehlo_keywords.end(), "STARTTLS") !=
+                          r.ehlo_keywords.end();
   if (!r.starttls_advertised) {
     (void)d.Command("QUIT");
-    return Fail(r, SmtpFailure::kNoStarttls,
-                "STARTTLS is not advertised in the EHLO reply; enable STARTTLS on this server"),
-           false;
+    return stop(SmtpFailure::kNoStarttls,
+                "STARTTLS is not advertised in the EHLO reply; enable STARTTLS on this server");
   }
   StatusOr<SmtpReply> go = d.Command("STARTTLS");
-  if (!go.ok()) return FailedStep(r, go.status(), "STARTTLS"), false;
+  if (!go.ok()) return broken(go.status(), "STARTTLS");
   if (go->code != 220) {
-    return Fail(r, SmtpFailure::kNoStarttls,
-                "STARTTLS was refused: " + std::to_string(go->code) + " " + go->Text()),
-           false;
+    return stop(SmtpFailure::kNoStarttls,
+                "STARTTLS was refused: " + std::to_string(go->code) + " " + go->Text());
   }
   // Anything already sent after the 220 would be read as if it came over TLS.
   if (d.buffered() > 0 || tcp.HasUnreadInput()) {
-    return Fail(r, SmtpFailure::kPipelinedBytes,
+    return stop(SmtpFailure::kPipelinedBytes,
                 "the server sent bytes after its 220 reply to STARTTLS, before the TLS "
-                "handshake (a STARTTLS injection risk); fix the server's STARTTLS handling"),
-           false;
+                "handshake (a STARTTLS injection risk); fix the server's STARTTLS handling");
   }
   return true;
 }
@@ -179,19 +183,18 @@ SmtpProbeResult SmtpProber::Probe(std::string_view mx_host, std::string_view add
 bool SmtpProber::JudgeCertificate(SmtpProbeResult& r) const {
   CertificateVerdict verdict =
       probe::JudgeCertificate(*r.tls, r.mx_host, clock_.Now(), options_.min_validity);
-  switch (verdict.problem) {
-    case CertificateVerdict::Problem::kUntrusted:
-      return Fail(r, SmtpFailure::kCertUntrusted, verdict.detail), false;
-    case CertificateVerdict::Problem::kExpired:
-      return Fail(r, SmtpFailure::kCertExpired, verdict.detail), false;
-    case CertificateVerdict::Problem::kNameMismatch:
-      return Fail(r, SmtpFailure::kCertNameMismatch, verdict.detail), false;
-    case CertificateVerdict::Problem::kNone:
-      r.expiring_soon = verdict.expiring_soon;
-      r.detail = verdict.detail;  // the horizon warning, if any
-      return true;
+  using Problem = CertificateVerdict::Problem;
+  if (verdict.problem == Problem::kNone) {
+    r.expiring_soon = verdict.expiring_soon;
+    r.detail = verdict.detail;  // the horizon warning, if any
+    return true;
   }
-  return true;
+  Fail(r,
+       verdict.problem == Problem::kUntrusted ? SmtpFailure::kCertUntrusted
+       : verdict.problem == Problem::kExpired ? SmtpFailure::kCertExpired
+                                              : SmtpFailure::kCertNameMismatch,
+       verdict.detail);
+  return false;
 }
 
 SmtpProbeResult& SmtpProber::HandshakeFailed(SmtpProbeResult& r, const Status& status) const {
