@@ -141,6 +141,18 @@ TEST_F(PolicyFetchTest, NoAddressAndNextAddress) {
   EXPECT_EQ(next.address, "127.77.3.10");
 }
 
+TEST_F(PolicyFetchTest, OverallTimeoutCoversASlowBody) {
+  PolicyFetchOptions options;
+  options.port = 8443;
+  options.timeout = milliseconds(500);
+  PolicyFetcher fetcher(*resolver_, TestTrust(), options);
+  auto start = std::chrono::steady_clock::now();
+  PolicyFetchResult r = fetcher.Fetch("slow.probe.test");
+  EXPECT_EQ(r.failure, FetchFailure::kTimeout) << r.detail;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_TRUE(r.body.empty());
+}
+
 TEST_F(PolicyFetchTest, FetchFromOneAddress) {
   PolicyFetchOptions options;
   options.port = 8443;
@@ -175,7 +187,8 @@ TEST(SmtpProbeTest, Good) {
   EXPECT_EQ(r.tls->leaf.subject, "CN=good");
   EXPECT_EQ(r.tls->leaf.issuer, "CN=Probe Test CA");
   EXPECT_GT(r.tls->leaf.not_after, std::chrono::system_clock::now());
-  // The certificate's wildcard covers another MX name of the domain.
+  // The server picks its certificate by SNI (without SNI it presents another one), so this
+  // also shows the MX name goes out as SNI. Its wildcard covers another MX name of the domain.
   EXPECT_TRUE(Probe("mx2.good.probe.test", "127.77.3.21").ok());
 }
 

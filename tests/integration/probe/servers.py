@@ -11,6 +11,7 @@ import socketserver
 import ssl
 import sys
 import threading
+import time
 
 HTTPS = ("127.77.3.10", 8443)
 SMTP_PORT = 2525
@@ -102,6 +103,11 @@ def https_handler(ctx):
                 if line.lower().startswith(b"host:"):
                     host = line[5:].strip().decode()
             label = host.split(".")[1] if host.startswith("mta-sts.") else ""
+            if label == "slow":  # the head, half the body, then nothing for a long while
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                             b"Content-Length: 100\r\n\r\nversion: STSv1\r\n")
+                time.sleep(5)
+                return
             conn.sendall(http_response(label))
             try:
                 conn.unwrap()
@@ -158,6 +164,9 @@ def main(pki):
         ctx = None
         if cert:
             ctx = context(pki, cert, legacy=behaviour == "tls1.0-only")
+        if address == "127.77.3.21":  # like many MTAs: the right certificate only for the SNI name
+            ctx.sni_callback = lambda sslobj, name, _: (
+                None if name else setattr(sslobj, "context", contexts["wrongname"]))
         servers.append(Https((address, SMTP_PORT), smtp_handler(behaviour, ctx)))
     for server in servers:
         threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -55,7 +55,7 @@ make_pki() {
   done >"$pki/ca.cnf"
   printf '[any]\ncommonName=supplied\n' >>"$pki/ca.cnf"
   issue good ca "DNS:mx.good.probe.test,DNS:*.good.probe.test,DNS:mta-sts.good.probe.test"
-  issue policy ca "$(sed 's/\([^ ]*\)/DNS:mta-sts.\1.probe.test/g; s/ /,/g' <<<"good redirect html big bigchunked exact chunked missing delegated")"
+  issue policy ca "$(sed 's/\([^ ]*\)/DNS:mta-sts.\1.probe.test/g; s/ /,/g' <<<"good redirect html big bigchunked exact chunked missing delegated slow")"
   issue expired ca "DNS:mx.expired.probe.test,DNS:mta-sts.expired.probe.test" \
     -startdate 20200101000000Z -enddate 20210101000000Z
   issue expiring ca "DNS:mx.expiring.probe.test" -days 3
