@@ -1,0 +1,19 @@
+#include "cli/command.h"
+#include "cli/lint_command.h"
+#include "cli/render_command.h"
+
+namespace mtasts::cli {
+namespace {
+
+// To add a command: write <name>_command.{h,cc} with a CommandFn and list it here.
+const Command kCommands[] = {
+    {"render", "show the policy file and DNS records an MtaStsPolicy publishes", RunRenderCommand},
+    {"lint", "check an MtaStsPolicy or a policy file offline, every problem with its line",
+     RunLintCommand},
+};
+
+}  // namespace
+
+std::span<const Command> Commands() { return kCommands; }
+
+}  // namespace mtasts::cli

@@ -1,0 +1,109 @@
+#include "cli/cli.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "cli/args.h"
+#include "cli/command.h"
+#include "cli/document.h"
+
+namespace mtasts::cli {
+namespace {
+
+using testing::HasSubstr;
+using testing::StartsWith;
+
+struct Outcome {
+  int status;
+  std::string out;
+  std::string err;
+};
+
+Outcome Cli(std::vector<std::string> args) {
+  std::ostringstream out, err;
+  const int status = RunCli(args, out, err);
+  return {status, out.str(), err.str()};
+}
+
+TEST(CliTest, HelpListsEveryCommand) {
+  Outcome run = Cli({"--help"});
+  EXPECT_EQ(run.status, kExitOk);
+  for (const Command& command : Commands()) {
+    EXPECT_THAT(run.out, HasSubstr("  " + std::string(command.name) + " ")) << command.name;
+  }
+  EXPECT_EQ(Cli({"help"}).out, run.out);
+}
+
+TEST(CliTest, NoArgumentsIsUsage) {
+  Outcome run = Cli({});
+  EXPECT_EQ(run.status, kExitUsage);
+  EXPECT_THAT(run.err, StartsWith("Usage: mtasts"));
+}
+
+TEST(CliTest, Version) {
+  Outcome run = Cli({"--version"});
+  EXPECT_EQ(run.status, kExitOk);
+  EXPECT_EQ(run.out, "mtasts " MTASTS_VERSION "\n");
+}
+
+TEST(CliTest, EveryCommandAnswersHelp) {
+  for (const Command& command : Commands()) {
+    const std::string name(command.name);
+    Outcome run = Cli({name, "--help"});
+    EXPECT_EQ(run.status, kExitOk) << name;
+    EXPECT_THAT(run.out, StartsWith("Usage: mtasts " + name)) << name;
+    for (const char* section : {"Exit status", "Examples"}) {
+      EXPECT_THAT(run.out, HasSubstr(section)) << name;
+    }
+    EXPECT_EQ(Cli({"help", name}).out, run.out);
+  }
+}
+
+TEST(CliTest, UnknownCommandSuggests) {
+  Outcome run = Cli({"rendr", "x.yaml"});
+  EXPECT_EQ(run.status, kExitUsage);
+  EXPECT_EQ(run.err,
+            "mtasts: unknown command \"rendr\"; did you mean render? (see mtasts --help)\n");
+}
+
+TEST(CliTest, UnknownOptionSuggests) {
+  Outcome run = Cli({"lint", "--stritc", "x.yaml"});
+  EXPECT_EQ(run.status, kExitUsage);
+  EXPECT_EQ(run.err, "mtasts lint: unknown option --stritc; did you mean --strict?\n");
+}
+
+TEST(CliTest, RenderChecksItsOptionsBeforeReading) {
+  EXPECT_EQ(Cli({"render", "--mode", "strict", "x"}).err,
+            "mtasts render: --mode must be none, testing or enforce\n");
+  EXPECT_EQ(Cli({"render", "--at", "yesterday", "x"}).err,
+            "mtasts render: --at must be a UTC time like 2026-01-31T12:00:00Z\n");
+  EXPECT_EQ(Cli({"render", "--only", "all", "x"}).status, kExitUsage);
+  EXPECT_EQ(Cli({"render", "a", "b"}).status, kExitUsage);
+  EXPECT_EQ(Cli({"render", "--mode"}).err, "mtasts render: --mode needs a value; see --help\n");
+}
+
+TEST(ArgsTest, ParsesOptionsFlagsAndPositionals) {
+  constexpr OptionSpec kSpecs[] = {{"--mode", true}, {"--strict", false}};
+  auto args =
+      ParseArgs({"a", "--mode=none", "-", "--strict", "--mode", "testing", "--", "--x"}, kSpecs);
+  ASSERT_TRUE(args.ok()) << args.status().ToString();
+  EXPECT_EQ(args->positional, (std::vector<std::string>{"a", "-", "--x"}));
+  EXPECT_EQ(args->Value("--mode"), "testing");
+  EXPECT_EQ(args->Values("--mode"), (std::vector<std::string>{"none", "testing"}));
+  EXPECT_TRUE(args->Has("--strict"));
+  EXPECT_FALSE(args->help);
+  EXPECT_FALSE(ParseArgs({"--strict=yes"}, kSpecs).ok());
+}
+
+TEST(DocumentTest, DetectsPolicyFilesByTheirFields) {
+  EXPECT_EQ(DetectDocumentKind("version: STSv1\r\nmode: none\r\n"), DocumentKind::kPolicyFile);
+  EXPECT_EQ(DetectDocumentKind("# c\nmx: a.example.com\n"), DocumentKind::kPolicyFile);
+  EXPECT_EQ(DetectDocumentKind("apiVersion: mtasts.io/v1alpha1\nspec:\n  mode: x\n"),
+            DocumentKind::kResource);
+  EXPECT_EQ(DetectDocumentKind("a: &a [1]\n"), DocumentKind::kResource);
+}
+
+}  // namespace
+}  // namespace mtasts::cli
