@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Tests the production nginx config (charts/mta-sts-operator/files/nginx.conf) as the mail stack
 # runs it: only GET/HEAD of the policy file, the right headers, no redirects, hostile or unknown
-# SNI never serves anything, a file replaced by rename is served on the next request, any
-# User-Agent. Needs the stack (ctest fixture "mailstack") and its MAILSTACK_* environment.
+# SNI never serves anything, a policy or certificate replaced by rename is served on the next
+# request (no reload), any User-Agent. Needs the stack (ctest fixture "mailstack") and its MAILSTACK_* environment.
 set -euo pipefail
 
 : "${MAILSTACK_CA_FILE:?run under ctest or after: eval \"\$(hack/mailstack.sh env)\"}"
@@ -54,6 +54,7 @@ test_other_methods_and_paths() {
   for method in POST PUT DELETE OPTIONS PATCH; do
     expect_eq "$method policy -> 405" "$(fetch_policy $good -X "$method" -d x)" 405
     expect_eq "$method has no Location" "$(header Location)" ""
+    expect_eq "$method is told what is allowed" "$(header Allow)" "GET, HEAD"
   done
   for path in / /.well-known /.well-known/ /.well-known/mta-sts.txt/ /mta-sts.txt \
     /certs/$good.key /www/$good/mta-sts.txt /.well-known/../nginx.conf /nginx.conf \
@@ -96,6 +97,40 @@ test_rename_is_served_at_once() {
   done
 }
 
+# served_serial HOST: the serial of the certificate nginx presents for HOST.
+served_serial() {
+  timeout 10 openssl s_client -connect "$addr:$port" -servername "$1" </dev/null 2>/dev/null |
+    openssl x509 -noout -serial
+}
+
+# replace_by_rename SOURCE DEST: what the operator's syncer does (write a temp file, rename).
+replace_by_rename() {
+  cp "$1" "$2.tmp"
+  chmod 644 "$2.tmp"
+  mv -fT "$2.tmp" "$2"
+}
+
+test_certificate_renewal_is_served_at_once() {
+  local certs=$prefix/certs pki=$MTASTS_MAILSTACK_DIR/pki saved_crt saved_key
+  saved_crt=$(readlink "$certs/$scratch.crt")
+  saved_key=$(readlink "$certs/$scratch.key")
+  printf 'subjectAltName=DNS:%s\n' "$scratch" >"$work/ext"
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$scratch" \
+    -keyout "$work/renewed.key" -out "$work/renewed.csr" 2>/dev/null
+  openssl x509 -req -in "$work/renewed.csr" -CA "$pki/test-ca.crt" -CAkey "$pki/test-ca.key" \
+    -days 2 -set_serial "0x$(openssl rand -hex 8)" -extfile "$work/ext" \
+    -out "$work/renewed.crt" 2>/dev/null
+  replace_by_rename "$work/renewed.key" "$certs/$scratch.key"
+  replace_by_rename "$work/renewed.crt" "$certs/$scratch.crt"
+  expect_eq "renewed certificate served at the next handshake" "$(served_serial $scratch)" \
+    "$(openssl x509 -in "$work/renewed.crt" -noout -serial)"
+  expect_eq "renewed certificate verifies" "$(fetch_policy $scratch)" 200
+  ln -sfn "$saved_key" "$certs/$scratch.key"
+  ln -sfn "$saved_crt" "$certs/$scratch.crt"
+  expect_eq "the stack's certificate is back" "$(served_serial $scratch)" \
+    "$(openssl x509 -in "$certs/$scratch.crt" -noout -serial)"
+}
+
 test_user_agents() {
   local big
   big=$(head -c 16384 /dev/zero | tr '\0' 'U')
@@ -115,6 +150,7 @@ test_other_methods_and_paths
 test_hostile_sni
 test_tls_versions
 test_rename_is_served_at_once
+test_certificate_renewal_is_served_at_once
 test_user_agents
 
 if ((failures)); then
