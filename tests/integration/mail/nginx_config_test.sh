@@ -37,6 +37,17 @@ handshake() {
     timeout 10 openssl s_client -quiet -connect "$addr:$port" "$@" 2>/dev/null || true
 }
 
+# The chart's pair of files (nginx.conf with the production listen.conf) parses as shipped.
+test_production_files_parse() {
+  local files chart
+  files=$(cd "$(dirname "$0")/../../.." && pwd)/charts/mta-sts-operator/files
+  chart=$work/chart-prefix
+  mkdir -p "$chart/logs" "$chart/tmp"
+  cp "$files/nginx.conf" "$files/listen.conf" "$chart/"
+  expect_eq "chart files pass nginx -t" \
+    "$(nginx -q -t -p "$chart/" -c "$chart/nginx.conf" 2>&1 && echo valid)" valid
+}
+
 test_policy_get_and_head() {
   expect_eq "GET policy status" "$(fetch_policy $good)" 200
   expect_eq "GET policy body is the file" "$(cmp -s "$work/b" "$prefix/www/$good/mta-sts.txt" &&
@@ -145,6 +156,7 @@ test_user_agents() {
   expect_eq "nginx survives" "$(fetch_policy $good)" 200
 }
 
+test_production_files_parse
 test_policy_get_and_head
 test_other_methods_and_paths
 test_hostile_sni
