@@ -6,6 +6,8 @@
 namespace mtasts::probe {
 namespace {
 
+constexpr size_t kMaxChunkLine = 1024;  // a size in hex and any extensions
+
 // Position just past the blank line that ends the head, or npos. Tolerates bare LF line ends.
 size_t HeadEnd(const std::string& bytes) {
   size_t start = 0;
@@ -36,6 +38,10 @@ Status HttpResponseParser::Step() {
           }
           return OkStatus();
         }
+        if (end > max_head_) {  // the same verdict whether the head came in one piece or many
+          return ResourceExhaustedError("the response head is longer than " +
+                                        std::to_string(max_head_) + " bytes");
+        }
         std::string head = pending_.substr(0, end);
         pending_.erase(0, end);
         RETURN_IF_ERROR(ParseHead(head));
@@ -54,10 +60,10 @@ Status HttpResponseParser::Step() {
       }
       case State::kChunkSize: {
         size_t nl = pending_.find("\r\n");
-        if (nl == std::string::npos) {
-          if (pending_.size() > 1024) return InvalidArgumentError("chunk-size line too long");
-          return OkStatus();
+        if (std::min(nl, pending_.size()) > kMaxChunkLine) {
+          return InvalidArgumentError("chunk-size line too long");
         }
+        if (nl == std::string::npos) return OkStatus();
         std::string_view line = std::string_view(pending_).substr(0, nl);
         size_t size = 0;
         if (!ParseHttpSize(line.substr(0, line.find(';')), 16, &size)) {
@@ -83,10 +89,9 @@ Status HttpResponseParser::Step() {
         break;
       case State::kTrailer: {
         size_t nl = pending_.find("\r\n");
-        if (nl == std::string::npos) {
-          if (pending_.size() > max_head_) return InvalidArgumentError("trailer too long");
-          return OkStatus();
-        }
+        if (std::min(nl, pending_.size()) > max_head_)
+          return InvalidArgumentError("trailer too long");
+        if (nl == std::string::npos) return OkStatus();
         pending_.erase(0, nl + 2);
         if (nl == 0) state_ = State::kDone;  // the empty line ends the trailer section
         break;
