@@ -15,6 +15,8 @@ std::string FormatDate(TimePoint t);
 long DaysUntil(TimePoint now, TimePoint t);
 // Outside [not_before, not_after] at `now`.
 bool CertOutOfValidity(const CertFacts& cert, TimePoint now);
+// "expired on 2021-01-01" or "is not valid before 2027-01-01": why a certificate is out of date.
+std::string DescribeValidity(const CertFacts& cert, TimePoint now);
 // "a, b, c".
 std::string JoinList(const std::vector<std::string>& items, const std::string& separator = ", ");
 

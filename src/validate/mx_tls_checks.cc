@@ -20,9 +20,9 @@ void CheckOneCertificate(const Input& in, const MxHostObservation& host,
   const CertFacts& cert = *address.cert;
   const std::string where = Where(host, address);
   if (CertOutOfValidity(cert, in.obs.now)) {
-    out->push_back({FindingCode::kCertificateExpired, Severity::kError, address.ip,
-                    "the certificate of " + where + " is outside its validity period (expires " +
-                        FormatDate(cert.not_after) + "); renew it"});
+    out->push_back(
+        {FindingCode::kCertificateExpired, Severity::kError, address.ip,
+         "the certificate of " + where + " " + DescribeValidity(cert, in.obs.now) + "; renew it"});
   } else if (!cert.chain_trusted) {
     out->push_back({FindingCode::kCertificateNotTrusted, Severity::kError, address.ip,
                     "the certificate of " + where + " (issuer \"" + cert.issuer +

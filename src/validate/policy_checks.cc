@@ -16,8 +16,7 @@ std::string DescribeWebPkiFailure(const Input& in) {
   if (!fetch.cert) return "the TLS handshake with " + host + " failed (" + fetch.error + ")";
   const CertFacts& cert = *fetch.cert;
   if (CertOutOfValidity(cert, in.obs.now)) {
-    return "the certificate of " + host + " is outside its validity period (expires " +
-           FormatDate(cert.not_after) + "); renew it";
+    return "the certificate of " + host + " " + DescribeValidity(cert, in.obs.now) + "; renew it";
   }
   if (!cert.chain_trusted) {
     return "the certificate of " + host + " (issuer \"" + cert.issuer + "\") is not trusted (" +

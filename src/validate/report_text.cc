@@ -116,7 +116,9 @@ std::string ReportToText(const Report& r, const CheckOptions& options) {
     const std::string name = host.mx.host.empty() ? "." : host.mx.host;
     w.Line(1, std::string(MarkFor(hosts[i])) + " MX " + name + " (priority " +
                   std::to_string(host.mx.priority) + ")" +
-                  (r.analysis.mx_covered[i] ? ", covered by the policy" : ""));
+                  (!r.analysis.policy.valid   ? ", no valid policy to match"
+                   : r.analysis.mx_covered[i] ? ", covered by the policy"
+                                              : ", not covered by the policy"));
     for (const SmtpObservation& a : host.addresses) {
       const std::string problem = AddressProblem(host, a, r.obs.now, options);
       std::string line = (problem.empty() ? kPass : kFail) + std::string(" ") + a.ip;

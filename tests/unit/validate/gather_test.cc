@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "validate/check_run.h"
 
 namespace mtasts::validate {
 namespace {
@@ -136,6 +137,18 @@ TEST_F(GatherTest, KeepsTxtCharacterStringsForSelection) {
   const Observations obs = gatherer.Gather("example.com");
   ASSERT_EQ(obs.sts_txt.records.size(), 1u);
   EXPECT_EQ(obs.sts_txt.records[0], (std::vector<std::string>{"v=STSv1; ", "id=abc"}));
+}
+
+TEST_F(GatherTest, CheckDomainsReportsInTheOrderAsked) {
+  std::vector<std::string> domains;
+  for (int i = 0; i < 40; ++i) domains.push_back("d" + std::to_string(i) + ".example");
+  std::vector<size_t> progress;
+  const auto reports = CheckDomains(domains, gatherer, {}, 8,
+                                    [&](size_t done, size_t total) { progress.push_back(done); });
+  ASSERT_EQ(reports.size(), domains.size());
+  for (size_t i = 0; i < domains.size(); ++i) EXPECT_EQ(reports[i].obs.domain, domains[i]);
+  ASSERT_EQ(progress.size(), domains.size());
+  EXPECT_EQ(progress.back(), domains.size());
 }
 
 }  // namespace
