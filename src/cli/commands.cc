@@ -1,3 +1,4 @@
+#include "cli/check_command.h"
 #include "cli/command.h"
 #include "cli/lint_command.h"
 #include "cli/render_command.h"
@@ -10,6 +11,8 @@ const Command kCommands[] = {
     {"render", "show the policy file and DNS records an MtaStsPolicy publishes", RunRenderCommand},
     {"lint", "check an MtaStsPolicy or a policy file offline, every problem with its line",
      RunLintCommand},
+    {"check", "validate domains' live MTA-STS and TLS-RPT as a strict sender does",
+     RunCheckCommand},
 };
 
 }  // namespace

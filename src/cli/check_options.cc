@@ -1,0 +1,105 @@
+#include "cli/check_options.h"
+
+#include <charconv>
+#include <string_view>
+
+#include "cli/args.h"
+#include "policy/mx_pattern.h"
+
+namespace mtasts::cli {
+
+const char kCheckUsage[] = R"(Usage: mtasts check [options] DOMAIN...
+
+Checks each mail domain's live MTA-STS the way a strict sending MTA does (RFC 8461), and its
+TLS reporting record (RFC 8460): the _mta-sts and _smtp._tls TXT records, the policy at
+https://mta-sts.DOMAIN/.well-known/mta-sts.txt, whether every MX host is covered by an mx
+pattern, and STARTTLS, TLS version and certificate on every address of every MX host.
+Each finding says what is wrong and how to fix it.
+
+Options:
+  --dns-server HOST[:PORT]  ask this DNS server (repeatable; default: /etc/resolv.conf).
+                            Use the domain's authoritative servers to see changes at once.
+  --ca-file FILE            trust only the CA certificates in FILE (PEM) instead of the
+                            system trust store
+  --https-port N            port of the policy host (default 443)
+  --smtp-port N             port of the MX hosts (default 25)
+  --timeout SECONDS         limit for each connection step and for each policy fetch
+                            (default 30)
+  --concurrency N           domains checked at the same time (default 16). Whatever N, each
+                            destination address gets one SMTP connection at a time, and an
+                            MX host shared by several domains is probed once per run.
+  --json                    print one JSON object per domain (an array for several)
+  -h, --help                print this help
+
+Exit status: 0 when no finding is an error, 1 when one is (the domain is not ready for
+mode: enforce, or a sender would fail), 2 for a usage or internal error.
+
+Examples:
+  mtasts check example.com
+  mtasts check --json --dns-server 192.0.2.53 example.com example.net
+)";
+
+namespace {
+
+Status Usage(const std::string& what) {
+  return InvalidArgumentError(what + " (see \"mtasts check --help\")");
+}
+
+StatusOr<int> ParseNumber(std::string_view flag, std::string_view text, int min, int max) {
+  int value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    return Usage(std::string(flag) + " wants a whole number from " + std::to_string(min) + " to " +
+                 std::to_string(max) + ", not \"" + std::string(text) + "\"");
+  }
+  return value;
+}
+
+Status AddDomain(std::string_view arg, CheckOptions& options) {
+  std::string domain(arg);
+  if (!domain.empty() && domain.back() == '.') domain.pop_back();
+  if (domain.empty() || domain.starts_with("*") || !policy::ValidateMxPattern(domain).ok()) {
+    return Usage("\"" + std::string(arg) +
+                 "\" is not a domain name; give the mail domain itself, e.g. example.com");
+  }
+  options.domains.push_back(domain);
+  return OkStatus();
+}
+
+constexpr OptionSpec kOptions[] = {
+    {"--dns-server", true}, {"--ca-file", true},     {"--https-port", true}, {"--smtp-port", true},
+    {"--timeout", true},    {"--concurrency", true}, {"--json", false},
+};
+
+}  // namespace
+
+StatusOr<CheckOptions> ParseCheckOptions(const std::vector<std::string>& args) {
+  ASSIGN_OR_RETURN(const ParsedArgs parsed, ParseArgs(args, kOptions));
+  CheckOptions options;
+  options.help = parsed.help;
+  options.json = parsed.Has("--json");
+  options.ca_file = parsed.Value("--ca-file");
+  for (const std::string& server : parsed.Values("--dns-server")) {
+    if (server.empty()) return Usage("--dns-server needs HOST or HOST:PORT");
+    options.dns_servers.push_back(server);
+  }
+  const struct {
+    std::string_view flag;
+    int* value;
+    int max;
+  } numbers[] = {{"--https-port", &options.https_port, 65535},
+                 {"--smtp-port", &options.smtp_port, 65535},
+                 {"--timeout", &options.timeout_seconds, 600},
+                 {"--concurrency", &options.concurrency, 1024}};
+  for (const auto& n : numbers) {
+    if (!parsed.Has(n.flag)) continue;
+    ASSIGN_OR_RETURN(*n.value, ParseNumber(n.flag, parsed.Value(n.flag), 1, n.max));
+  }
+  for (const std::string& domain : parsed.positional) RETURN_IF_ERROR(AddDomain(domain, options));
+  if (!options.help && options.domains.empty()) {
+    return Usage("no domain given; name at least one mail domain, e.g. mtasts check example.com");
+  }
+  return options;
+}
+
+}  // namespace mtasts::cli

@@ -1,0 +1,28 @@
+// The command line of `mtasts check`, parsed into plain values; every mistake comes back as
+// InvalidArgument saying what is wrong and how to write it. Pure; thread-compatible.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace mtasts::cli {
+
+struct CheckOptions {
+  std::vector<std::string> domains;
+  std::vector<std::string> dns_servers;  // "host[:port]", as c-ares takes them
+  std::string ca_file;                   // empty: the system trust store
+  int https_port = 443;
+  int smtp_port = 25;
+  int timeout_seconds = 30;
+  int concurrency = 16;
+  bool json = false;
+  bool help = false;
+};
+
+StatusOr<CheckOptions> ParseCheckOptions(const std::vector<std::string>& args);
+
+extern const char kCheckUsage[];
+
+}  // namespace mtasts::cli
