@@ -40,6 +40,8 @@ PolicyFetchResult Begin(std::string_view domain) {
 
 }  // namespace
 
+std::string DefaultUserAgent() { return "mta-sts-operator/" MTASTS_VERSION; }
+
 std::string_view FetchFailureName(FetchFailure failure) {
   switch (failure) {
     case FetchFailure::kNone:

@@ -26,11 +26,14 @@ namespace mtasts::probe {
 
 class TcpConnection;
 
+// "mta-sts-operator/<version>".
+std::string DefaultUserAgent();
+
 struct PolicyFetchOptions {
   uint16_t port = 443;
   std::chrono::milliseconds timeout{60000};  // whole fetch: connect, handshake, request, body
   size_t max_body = 64 * 1024;               // a larger body is an error, never truncated
-  std::string user_agent = "mta-sts-operator/" MTASTS_VERSION;
+  std::string user_agent = DefaultUserAgent();
 };
 
 enum class FetchFailure {

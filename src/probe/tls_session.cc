@@ -8,6 +8,7 @@
 #include <string>
 
 #include "probe/certificate_reader.h"
+#include "probe/sigpipe_guard.h"
 #include "probe/tls_contexts.h"
 
 namespace mtasts::probe {
@@ -63,6 +64,7 @@ struct TlsSession::Impl {
   // (> 0) or an error. `eof` is set when the peer ended the session cleanly.
   template <typename Call>
   StatusOr<int> Drive(Call call, Deadline deadline, std::string_view what, bool* eof) {
+    SigpipeGuard no_sigpipe;  // OpenSSL's writes to a closed peer must not end the process
     for (;;) {
       ERR_clear_error();
       int rc = call();
