@@ -1,7 +1,10 @@
 #include "probe/policy_fetcher.h"
 
+#include <algorithm>
+#include <cctype>
 #include <utility>
 
+#include "dns/dns_message.h"
 #include "probe/http_response.h"
 #include "probe/tcp_connection.h"
 #include "probe/tls_session.h"
@@ -31,10 +34,24 @@ PolicyFetchResult& Failed(PolicyFetchResult& r, const Status& status, const std:
   return Fail(r, failure, where + ": " + status.message());
 }
 
+// Letters, digits, '-', '_' and '.', at most 253 of them: what may go into SNI and a Host header.
+bool IsHostName(std::string_view name) {
+  return !name.empty() && name.size() <= 253 &&
+         std::all_of(name.begin(), name.end(), [](unsigned char c) {
+           return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+         });
+}
+
+// The result for `domain` before any I/O; a failure already when the domain cannot be a name.
 PolicyFetchResult Begin(std::string_view domain) {
   PolicyFetchResult r;
-  r.host = "mta-sts." + std::string(domain);
+  r.host = "mta-sts." + dns::CanonicalName(domain);  // SNI is sent lower case, without a root dot
   r.url = "https://" + r.host + "/.well-known/mta-sts.txt";
+  if (!IsHostName(r.host)) {
+    Fail(r, FetchFailure::kNoAddress,
+         "\"" + std::string(domain).substr(0, 80) +
+             "\" is not a domain name: use letters, digits, '-' and '.' only");
+  }
   return r;
 }
 
@@ -80,6 +97,7 @@ PolicyFetcher::PolicyFetcher(dns::Resolver& resolver, std::shared_ptr<const TlsC
 
 PolicyFetchResult PolicyFetcher::Fetch(std::string_view domain) const {
   PolicyFetchResult r = Begin(domain);
+  if (!r.ok()) return r;
   dns::AddressAnswer answer = resolver_.LookupAddresses(r.host);
   r.dns_outcome = answer.outcome;
   if (!answer.found()) {
@@ -104,6 +122,7 @@ PolicyFetchResult PolicyFetcher::Fetch(std::string_view domain) const {
 PolicyFetchResult PolicyFetcher::FetchFrom(std::string_view domain,
                                            std::string_view address) const {
   PolicyFetchResult r = Begin(domain);
+  if (!r.ok()) return r;
   r.address = std::string(address);
   Deadline deadline = Steady::now() + options_.timeout;
   auto tcp = TcpConnection::Connect(address, options_.port, deadline);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "dns/dns_message.h"
 #include "probe/smtp_reply.h"
 #include "probe/tcp_connection.h"
 #include "probe/tls_session.h"
@@ -155,7 +156,7 @@ SmtpProber::SmtpProber(std::shared_ptr<const TlsClient> tls, SmtpProbeOptions op
 
 SmtpProbeResult SmtpProber::Probe(std::string_view mx_host, std::string_view address) const {
   SmtpProbeResult r;
-  r.mx_host = std::string(mx_host);
+  r.mx_host = dns::CanonicalName(mx_host);  // SNI is sent lower case, without a root dot
   r.address = std::string(address);
   r.port = options_.port;
   auto tcp =
@@ -163,7 +164,7 @@ SmtpProbeResult SmtpProber::Probe(std::string_view mx_host, std::string_view add
   if (!tcp.ok()) return Fail(r, SmtpFailure::kConnectFailed, tcp.status().message());
   Dialogue d(**tcp, options_.step_timeout);
   if (!NegotiateStartTls(d, **tcp, options_.ehlo_name, r)) return r;
-  auto session = TlsSession::Handshake(**tcp, *tls_, TlsSession::Versions::kModern, mx_host,
+  auto session = TlsSession::Handshake(**tcp, *tls_, TlsSession::Versions::kModern, r.mx_host,
                                        Steady::now() + options_.step_timeout);
   if (!session.ok()) return HandshakeFailed(r, session.status());
   r.tls = (*session)->Facts();

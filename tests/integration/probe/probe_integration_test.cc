@@ -64,6 +64,16 @@ TEST_F(PolicyFetchTest, Good) {
   EXPECT_TRUE(r.tls->chain_error.empty());
 }
 
+TEST_F(PolicyFetchTest, DomainIsNormalizedAndChecked) {
+  PolicyFetchResult upper = Fetch("Good.Probe.TEST.");
+  ASSERT_TRUE(upper.ok()) << upper.detail;
+  EXPECT_EQ(upper.host, "mta-sts.good.probe.test");
+  PolicyFetchResult hostile = Fetch("good.probe.test\r\nX-Injected: 1");
+  EXPECT_EQ(hostile.failure, FetchFailure::kNoAddress);
+  EXPECT_NE(hostile.detail.find("is not a domain name"), std::string::npos) << hostile.detail;
+  EXPECT_FALSE(hostile.dns_outcome.has_value()) << "nothing is asked for a name that cannot be one";
+}
+
 TEST_F(PolicyFetchTest, ChunkedBodiesAreReassembled) {
   PolicyFetchResult r = Fetch("chunked.probe.test");
   ASSERT_TRUE(r.ok()) << r.detail;
@@ -190,6 +200,10 @@ TEST(SmtpProbeTest, Good) {
   // The server picks its certificate by SNI (without SNI it presents another one), so this
   // also shows the MX name goes out as SNI. Its wildcard covers another MX name of the domain.
   EXPECT_TRUE(Probe("mx2.good.probe.test", "127.77.3.21").ok());
+  // An MX target as DNS may spell it.
+  SmtpProbeResult spelled = Probe("MX.Good.Probe.Test.", "127.77.3.21");
+  EXPECT_TRUE(spelled.ok()) << spelled.detail;
+  EXPECT_EQ(spelled.mx_host, "mx.good.probe.test");
 }
 
 TEST(SmtpProbeTest, FailuresMapToTlsRptResultTypes) {
