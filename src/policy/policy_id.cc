@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -38,7 +39,10 @@ std::string ContentDigest(std::string_view canonical_bytes) {
 
 std::string MakePolicyId(std::string_view canonical_bytes, Clock::TimePoint now) {
   using namespace std::chrono;
-  auto seconds = floor<std::chrono::seconds>(now);
+  // Four-digit years keep the id at 24 alphanumerics whatever the clock says.
+  constexpr sys_seconds kEarliest = sys_days{year{0} / 1 / 1};
+  constexpr sys_seconds kLatest = sys_days{year{9999} / 12 / 31} + std::chrono::seconds{86399};
+  sys_seconds seconds = std::clamp(floor<std::chrono::seconds>(now), kEarliest, kLatest);
   year_month_day date{floor<days>(seconds)};
   hh_mm_ss time{seconds - floor<days>(seconds)};
   char buf[32];

@@ -28,6 +28,16 @@ TEST(PolicyIdTest, DateTimeThenDigest) {
   EXPECT_TRUE(IsValidPolicyId(id));
 }
 
+TEST(PolicyIdTest, StaysAlphanumericForAnyClock) {
+  EXPECT_EQ(MakePolicyId("x", Clock::TimePoint{}).substr(0, 16), "19700101T000000Z");
+  for (Clock::TimePoint t : {Clock::TimePoint::min(), Clock::TimePoint::max(),
+                             Clock::TimePoint{} - hours{24 * 366 * 3000}}) {
+    std::string id = MakePolicyId("x", t);
+    EXPECT_EQ(id.size(), 24u) << id;
+    EXPECT_TRUE(IsValidPolicyId(id)) << id;
+  }
+}
+
 TEST(PolicyIdTest, DigestIsSha256Prefix) {
   // SHA-256("") = e3b0c442 98fc1c14 ...; SHA-256("abc") = ba7816bf ...
   EXPECT_EQ(ContentDigest(""), "e3b0c442");
