@@ -14,7 +14,7 @@ packages=(
   # the local mail stack and the sending-side peer
   nsd nginx-light openssl python3 python3-aiosmtpd postfix-mta-sts-resolver dnsutils
   # tools the scripts use
-  curl ca-certificates procps util-linux iproute2 time
+  curl ca-certificates procps util-linux iproute2 time unzip
 )
 
 missing=()

@@ -39,5 +39,10 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 step "fuzzers, ${FUZZ_SECONDS:-10}s each"
 FUZZ_SECONDS=${FUZZ_SECONDS:-10} "$root/hack/fuzz.sh" build-fuzz
 
+# Cold, this builds kube-apiserver, etcd and kubectl from source (tens of minutes on 2 cores),
+# here rather than inside a test's timeout; warm, it only checks the cache.
+step "local Kubernetes control plane (hack/controlplane.sh build)"
+"$root/hack/controlplane.sh" build
+
 step "all tests"
 ctest --test-dir build -j "$jobs" --output-on-failure
