@@ -29,14 +29,18 @@ LeaseRecord ReadLeaseRecord(const nlohmann::json& lease) {
 void WriteLeaseRecord(const LeaseRecord& record, nlohmann::json& lease) {
   nlohmann::json& spec = lease["spec"];
   if (!spec.is_object()) spec = nlohmann::json::object();
-  if (record.holder_identity.empty()) {
-    spec.erase("holderIdentity");
-  } else {
-    spec["holderIdentity"] = record.holder_identity;
-  }
+  // The API server rejects "" where it expects a time, so empty strings become absent fields.
+  auto set_text = [&spec](const char* key, const std::string& value) {
+    if (value.empty()) {
+      spec.erase(key);
+    } else {
+      spec[key] = value;
+    }
+  };
+  set_text("holderIdentity", record.holder_identity);
   spec["leaseDurationSeconds"] = record.lease_duration_seconds;
-  spec["acquireTime"] = record.acquire_time;
-  spec["renewTime"] = record.renew_time;
+  set_text("acquireTime", record.acquire_time);
+  set_text("renewTime", record.renew_time);
   spec["leaseTransitions"] = record.lease_transitions;
 }
 

@@ -20,8 +20,8 @@ struct LeaseRecord {
 
 // Reads spec from a Lease object; absent or mistyped fields read as empty or zero.
 LeaseRecord ReadLeaseRecord(const nlohmann::json& lease);
-// Writes the record into lease.spec, leaving other fields alone; an empty holder removes
-// spec.holderIdentity.
+// Writes the record into lease.spec, leaving other fields alone; an empty holder or time removes
+// that field (a released lease has no holderIdentity).
 void WriteLeaseRecord(const LeaseRecord& record, nlohmann::json& lease);
 
 }  // namespace mtasts::k8s
