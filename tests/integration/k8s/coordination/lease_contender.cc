@@ -1,0 +1,98 @@
+// lease_contender: one candidate in a leader election over a real API server, for the lease
+// handover tests. It campaigns for a Lease and prints one line per change of leadership:
+//
+//   <unix time in ms> leading
+//   <unix time in ms> stopped
+//   <unix time in ms> exit ok|lost: <why>
+//
+// SIGTERM or SIGINT stop it gracefully (the lease is released). Exit status: 0 after a requested
+// stop, 1 when leadership was lost, 2 on a usage or setup error.
+//
+//   lease_contender --identity ID --lease NAME [--namespace NS] [--server URL]
+//                   [--lease-duration-ms N] [--renew-deadline-ms N] [--retry-period-ms N]
+//
+// The kubeconfig comes from $KUBECONFIG; --server overrides its server URL (to reach the API
+// server through a relay the test can cut).
+#include <signal.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <stop_token>
+#include <string>
+#include <thread>
+
+#include "k8s/config.h"
+#include "k8s/leader_elector.h"
+#include "k8s/rest_client.h"
+
+namespace {
+
+using namespace mtasts;
+
+void Say(const std::string& what) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::system_clock::now().time_since_epoch())
+                .count();
+  std::printf("%lld %s\n", static_cast<long long>(ms), what.c_str());
+  std::fflush(stdout);
+}
+
+int Usage(const std::string& problem) {
+  std::fprintf(stderr,
+               "lease_contender: %s\nusage: lease_contender --identity ID --lease NAME "
+               "[--namespace NS] [--server URL] [--lease-duration-ms N] [--renew-deadline-ms N] "
+               "[--retry-period-ms N]\n",
+               problem.c_str());
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::map<std::string, std::string> flags = {{"--namespace", "default"}};
+  for (int i = 1; i < argc; i += 2) {
+    if (i + 1 >= argc) return Usage(std::string("flag ") + argv[i] + " needs a value");
+    flags[argv[i]] = argv[i + 1];
+  }
+  for (const char* required : {"--identity", "--lease"}) {
+    if (flags[required].empty()) return Usage(std::string(required) + " is required");
+  }
+  auto millis = [&](const char* flag, int fallback) {
+    auto it = flags.find(flag);
+    return std::chrono::milliseconds(it == flags.end() ? fallback : std::atoi(it->second.c_str()));
+  };
+
+  // Block the stop signals before any thread starts, so only the waiter below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  StatusOr<k8s::Config> config = k8s::LoadDefaultConfig();
+  if (!config.ok()) return Usage(config.status().ToString());
+  if (flags.count("--server") != 0) config->server = flags["--server"];
+  StatusOr<std::unique_ptr<k8s::Client>> client = k8s::NewRestClient(*config);
+  if (!client.ok()) return Usage(client.status().ToString());
+
+  k8s::LeaderElectionConfig election{flags["--namespace"], flags["--lease"], flags["--identity"]};
+  election.lease_duration = millis("--lease-duration-ms", 15000);
+  election.renew_deadline = millis("--renew-deadline-ms", 10000);
+  election.retry_period = millis("--retry-period-ms", 2000);
+  k8s::LeaderCallbacks callbacks{[](std::stop_token) { Say("leading"); }, [] { Say("stopped"); }};
+  auto elector = k8s::LeaderElector::Create(**client, election, std::move(callbacks));
+  if (!elector.ok()) return Usage(elector.status().ToString());
+
+  std::stop_source stop;
+  std::thread([&stop, stop_signals] {
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    stop.request_stop();
+  }).detach();
+
+  Status result = (*elector)->Run(stop.get_token());
+  Say(result.ok() ? "exit ok" : "exit lost: " + result.message());
+  std::_Exit(result.ok() ? 0 : 1);  // the signal thread is still waiting: do not join it
+}
