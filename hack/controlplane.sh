@@ -29,9 +29,14 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools=$root/hack/tools
-for part in lib build pki servers; do
-  source "$root/hack/controlplane/$part.sh"
-done
+# shellcheck source=hack/controlplane/lib.sh
+source "$root/hack/controlplane/lib.sh"
+# shellcheck source=hack/controlplane/build.sh
+source "$root/hack/controlplane/build.sh"
+# shellcheck source=hack/controlplane/pki.sh
+source "$root/hack/controlplane/pki.sh"
+# shellcheck source=hack/controlplane/servers.sh
+source "$root/hack/controlplane/servers.sh"
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 
@@ -58,7 +63,7 @@ cmd_build() {
   local fresh
   fresh=$(build_all)
   if [[ -n $fresh ]]; then
-    log "built${fresh} in $((SECONDS - start)) s (cold build; cached in ${bin_dir})"
+    log "built${fresh} in $((SECONDS - start)) s; cached in ${cache}/bin"
   else
     log "binaries cached in ${bin_dir} (checked in $((SECONDS - start)) s)"
   fi

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Builds kube-apiserver, kubectl and etcd from the modules pinned in hack/tools/ into the cache.
 # Finds a Go new enough for them, or fetches the pinned toolchain from the Go module proxy
 # (the only place a bare machine can get one). Sourced by hack/controlplane.sh.
@@ -32,8 +33,9 @@ fetch_go() {
     local proxy=${GOPROXY:-https://proxy.golang.org}
     proxy=${proxy%%[,|]*}
     [[ $proxy == http* ]] || proxy=https://proxy.golang.org
-    local name=v0.0.1-go$go_fallback.linux-amd64 tmp
-    tmp=$(mktemp -d "$cache/go/toolchain.XXXXXX")
+    local name=v0.0.1-go$go_fallback.linux-amd64 tmp=$dir.partial
+    rm -rf "$tmp"
+    mkdir -p "$tmp"
     log "fetching Go ${go_fallback} from ${proxy}"
     curl -fsSL --retry 3 -o "$tmp/go.zip" "$proxy/golang.org/toolchain/@v/$name.zip" ||
       die "cannot download the Go toolchain from ${proxy}"

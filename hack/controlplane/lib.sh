@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Settings and helpers shared by hack/controlplane.sh and the files it sources: where things
 # live, which versions are pinned (read from hack/tools/), logging, and process control by pid.
 # Sourced, not run; expects $root and $tools to be set.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Makes the control plane's credentials with openssl: a CA, kube-apiserver's serving
 # certificate, an admin client certificate in system:masters, the service-account signing key,
 # and the admin kubeconfig. Fresh on every `up`; EC P-256 keys keep that under a second.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Starts etcd and kube-apiserver on 127.0.0.1 and answers whether they are ready. Flags follow
 # envtest's recipe: etcd without fsync (tests need speed, not durability), kube-apiserver with
 # RBAC, client-certificate auth and service-account signing. The endpoint reconciler is off
