@@ -36,17 +36,42 @@ validate::ProgressFn TerminalProgress(std::ostream& err, bool enabled) {
   };
 }
 
-void Print(const std::vector<validate::Report>& reports, bool json, std::ostream& out) {
-  if (json) {
-    nlohmann::json all = nlohmann::json::array();
-    for (const auto& r : reports) all.push_back(validate::ReportToJson(r));
-    out << (reports.size() == 1 ? all[0] : all).dump(2) << "\n";
-    return;
+// Prints each report as it arrives, so memory does not grow with the number of domains.
+class ReportPrinter {
+ public:
+  ReportPrinter(std::ostream& out, bool json, size_t total)
+      : out_(out), json_(json), array_(json && total > 1) {}
+
+  void Print(size_t index, const validate::Report& report) {
+    any_error_ = any_error_ || validate::HasError(report.findings);
+    if (!json_) {
+      out_ << (index ? "\n" : "") << validate::ReportToText(report);
+      return;
+    }
+    const std::string text = validate::ReportToJson(report).dump(2);
+    if (!array_) {
+      out_ << text;
+      return;
+    }
+    out_ << (index ? ",\n  " : "[\n  ");
+    for (char c : text) {  // indented one level, as an element of the array
+      out_ << c;
+      if (c == '\n') out_ << "  ";
+    }
   }
-  for (size_t i = 0; i < reports.size(); ++i) {
-    out << (i ? "\n" : "") << validate::ReportToText(reports[i]);
+
+  void Finish() {
+    if (json_) out_ << (array_ ? "\n]\n" : "\n");
+    out_.flush();
   }
-}
+  bool any_error() const { return any_error_; }
+
+ private:
+  std::ostream& out_;
+  const bool json_;
+  const bool array_;
+  bool any_error_ = false;
+};
 
 int Run(const CheckOptions& options, std::ostream& out, std::ostream& err) {
   const std::chrono::seconds timeout(options.timeout_seconds);
@@ -78,12 +103,13 @@ int Run(const CheckOptions& options, std::ostream& out, std::ostream& err) {
   validate::ProbeSmtpProber smtp_source(prober);
   validate::SharedSmtpProber shared(smtp_source);
   validate::Gatherer gatherer(**resolver, policy_source, shared, RealClock::Get());
-  const auto reports = validate::CheckDomains(options.domains, gatherer, {}, options.concurrency,
-                                              TerminalProgress(err, isatty(STDERR_FILENO) == 1));
-  Print(reports, options.json, out);
-  const bool any_error = std::any_of(reports.begin(), reports.end(),
-                                     [](const auto& r) { return validate::HasError(r.findings); });
-  return any_error ? kExitProblems : kExitOk;
+  ReportPrinter printer(out, options.json, options.domains.size());
+  validate::CheckDomains(
+      options.domains, gatherer, {}, options.concurrency,
+      [&](size_t i, validate::Report&& r) { printer.Print(i, r); },
+      TerminalProgress(err, isatty(STDERR_FILENO) == 1));
+  printer.Finish();
+  return printer.any_error() ? kExitProblems : kExitOk;
 }
 
 }  // namespace

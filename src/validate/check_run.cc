@@ -2,24 +2,29 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <thread>
 
 namespace mtasts::validate {
 
-std::vector<Report> CheckDomains(const std::vector<std::string>& domains, Gatherer& gatherer,
-                                 const CheckOptions& options, int concurrency,
-                                 const ProgressFn& progress) {
-  std::vector<Report> reports(domains.size());
+void CheckDomains(const std::vector<std::string>& domains, Gatherer& gatherer,
+                  const CheckOptions& options, int concurrency, const ReportSink& sink,
+                  const ProgressFn& progress) {
   std::atomic<size_t> next{0};
-  std::mutex progress_mu;
+  std::mutex mu;                     // guards everything below, and serialises the callbacks
+  std::map<size_t, Report> waiting;  // done, but an earlier domain is not
+  size_t next_to_emit = 0;
   size_t done = 0;
   auto work = [&] {
     for (size_t i = next++; i < domains.size(); i = next++) {
-      reports[i] = Evaluate(gatherer.Gather(domains[i]), options);
-      if (progress) {
-        std::lock_guard lock(progress_mu);
-        progress(++done, domains.size());
+      Report report = Evaluate(gatherer.Gather(domains[i]), options);
+      std::lock_guard lock(mu);
+      if (progress) progress(++done, domains.size());
+      waiting.emplace(i, std::move(report));
+      for (auto it = waiting.begin(); it != waiting.end() && it->first == next_to_emit;
+           it = waiting.erase(it), ++next_to_emit) {
+        sink(it->first, std::move(it->second));
       }
     }
   };
@@ -28,6 +33,13 @@ std::vector<Report> CheckDomains(const std::vector<std::string>& domains, Gather
   for (size_t i = 1; i < workers; ++i) threads.emplace_back(work);
   work();  // the calling thread is a worker too
   for (std::thread& t : threads) t.join();
+}
+
+std::vector<Report> CheckDomains(const std::vector<std::string>& domains, Gatherer& gatherer,
+                                 const CheckOptions& options, int concurrency) {
+  std::vector<Report> reports(domains.size());
+  CheckDomains(domains, gatherer, options, concurrency,
+               [&](size_t i, Report&& r) { reports[i] = std::move(r); });
   return reports;
 }
 

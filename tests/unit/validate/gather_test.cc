@@ -142,13 +142,21 @@ TEST_F(GatherTest, KeepsTxtCharacterStringsForSelection) {
 TEST_F(GatherTest, CheckDomainsReportsInTheOrderAsked) {
   std::vector<std::string> domains;
   for (int i = 0; i < 40; ++i) domains.push_back("d" + std::to_string(i) + ".example");
+  std::vector<std::string> seen;
   std::vector<size_t> progress;
-  const auto reports = CheckDomains(domains, gatherer, {}, 8,
-                                    [&](size_t done, size_t total) { progress.push_back(done); });
-  ASSERT_EQ(reports.size(), domains.size());
-  for (size_t i = 0; i < domains.size(); ++i) EXPECT_EQ(reports[i].obs.domain, domains[i]);
+  CheckDomains(
+      domains, gatherer, {}, 8,
+      [&](size_t i, Report&& r) {
+        EXPECT_EQ(i, seen.size());
+        seen.push_back(r.obs.domain);
+      },
+      [&](size_t done, size_t total) { progress.push_back(done); });
+  EXPECT_EQ(seen, domains);
   ASSERT_EQ(progress.size(), domains.size());
   EXPECT_EQ(progress.back(), domains.size());
+  const auto reports = CheckDomains(domains, gatherer, {}, 3);
+  ASSERT_EQ(reports.size(), domains.size());
+  EXPECT_EQ(reports[39].obs.domain, "d39.example");
 }
 
 }  // namespace

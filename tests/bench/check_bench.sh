@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Benchmark: `mtasts check` against postfix-mta-sts-resolver on the same synthetic domains served
+# by the local mail stack (bench-1.test ... bench-N.test), in one run, with the same concurrency.
+#
+#   tests/bench/check_bench.sh                 1000 domains, concurrency 64
+#   BENCH_DOMAINS=200 BENCH_CONCURRENCY=32 MTASTS=build/src/cli/mtasts tests/bench/check_bench.sh
+#
+# mtasts does the whole check of each domain (both TXT records, the MX set, the policy over
+# HTTPS, STARTTLS and the certificate of every MX address, which the run probes once per
+# (host, address)); the resolver does what a sending MTA does before delivery (the _mta-sts TXT
+# and the policy over HTTPS). Both must find every domain valid, or the figures do not count.
+# Prints wall time, domains/s, CPU seconds (user+sys), peak RSS (/usr/bin/time) and the ratios,
+# and the load average before and after, since the machine may be shared. Needs root (the stack
+# listens on ports 53, 443 and 25; the resolver runs in a private mount namespace).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+n=${BENCH_DOMAINS:-1000}
+concurrency=${BENCH_CONCURRENCY:-64}
+mtasts=${MTASTS:-$root/build/src/cli/mtasts}
+[[ -x $mtasts ]] || { echo "check_bench: no mtasts binary at $mtasts; build it or set MTASTS" >&2; exit 2; }
+
+MAILSTACK_BENCH_DOMAINS=$n "$root/hack/mailstack.sh" up >&2
+eval "$("$root/hack/mailstack.sh" env)"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+seq -f "bench-%g.test" 1 "$n" >"$work/domains"
+timefmt='%e %U %S %M'  # wall s, user s, sys s, peak RSS KiB
+
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# shellcheck disable=SC2046  # one argument per domain
+/usr/bin/time -f "$timefmt" -o "$work/mtasts.time" "$mtasts" check --json \
+  --dns-server "$MAILSTACK_DNS_SERVER" --ca-file "$MAILSTACK_CA_FILE" \
+  --concurrency "$concurrency" $(cat "$work/domains") >"$work/mtasts.json" || true
+mtasts_ok=$(/usr/bin/python3 -c '
+import json, sys
+print(sum(1 for r in json.load(open(sys.argv[1])) if r["enforce_ready"] and r["policy"]))' \
+  "$work/mtasts.json")
+
+unshare --mount sh -c '
+  mount --bind "$1" /etc/resolv.conf &&
+  exec env SSL_CERT_FILE="$2" /usr/bin/time -f "$3" -o "$4" \
+    /usr/bin/python3 "$5" --concurrency "$6" <"$7" >"$8"' sh \
+  "$MAILSTACK_RESOLV_CONF" "$MAILSTACK_CA_FILE" "$timefmt" "$work/resolver.time" \
+  "$root/tests/bench/resolver_driver.py" "$concurrency" "$work/domains" "$work/resolver.json"
+resolver_ok=$(/usr/bin/python3 -c '
+import json, sys
+print(json.load(open(sys.argv[1])).get("VALID", 0))' "$work/resolver.json")
+
+echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
+/usr/bin/python3 - "$n" "$concurrency" "$mtasts_ok" "$resolver_ok" \
+  "$(cat "$work/mtasts.time")" "$(cat "$work/resolver.time")" <<'PY'
+import sys
+n, conc, m_ok, r_ok = (int(x) for x in sys.argv[1:5])
+def parse(line):
+    wall, user, sys_, rss = line.split()[-4:]
+    return {"wall": float(wall), "cpu": float(user) + float(sys_), "rss": int(rss) / 1024}
+m, r = parse(sys.argv[5]), parse(sys.argv[6])
+print(f"{n} domains, concurrency {conc}")
+print(f"{'':28}{'valid':>7}{'wall s':>9}{'domains/s':>11}{'CPU s':>8}{'peak RSS MiB':>14}")
+for name, ok, t in (("mtasts check", m_ok, m), ("postfix-mta-sts-resolver", r_ok, r)):
+    print(f"{name:28}{ok:>7}{t['wall']:>9.2f}{n / t['wall']:>11.1f}{t['cpu']:>8.2f}{t['rss']:>14.1f}")
+print(f"mtasts check: {r['wall'] / m['wall']:.1f}x the resolver's domains/s, "
+      f"{m['cpu'] / r['cpu']:.2f}x its CPU seconds, {m['rss'] / r['rss']:.2f}x its peak RSS")
+if m_ok != n or r_ok != n:
+    sys.exit(f"not every domain was valid (mtasts {m_ok}/{n}, resolver {r_ok}/{n}): figures void")
+PY
