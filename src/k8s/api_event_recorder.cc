@@ -39,6 +39,7 @@ ApiEventRecorder::~ApiEventRecorder() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
+    give_up_at_ = options_.clock->SteadyNow() + options_.shutdown_grace;
   }
   changed_.notify_all();
   sender_.join();
@@ -97,16 +98,36 @@ void ApiEventRecorder::SendLoop() {
 void ApiEventRecorder::SendBatch(std::vector<Occurrence> batch) {
   // Creates go out in order; of several repeats of one series only the last patch is sent.
   std::map<std::string, std::pair<const Occurrence*, EventSeries::Step>> patches;
-  for (const Occurrence& occurrence : batch) {
-    EventSeries::Step step = series_.Observe(occurrence.event, occurrence.time);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (GivingUp()) {
+      CountDropped(batch.size() - i);
+      break;
+    }
+    EventSeries::Step step = series_.Observe(batch[i].event, batch[i].time);
     if (step.create) {
-      Create(occurrence, step);
+      Create(batch[i], step);
     } else {
       patches.insert_or_assign(step.namespace_name + "/" + step.name,
-                               std::make_pair(&occurrence, step));
+                               std::make_pair(&batch[i], step));
     }
   }
-  for (const auto& [key, patch] : patches) PatchSeries(*patch.first, patch.second);
+  for (const auto& [key, patch] : patches) {
+    if (GivingUp()) {
+      CountDropped(1);
+    } else {
+      PatchSeries(*patch.first, patch.second);
+    }
+  }
+}
+
+bool ApiEventRecorder::GivingUp() {
+  std::lock_guard lock(mu_);
+  return stopping_ && options_.clock->SteadyNow() >= give_up_at_;
+}
+
+void ApiEventRecorder::CountDropped(uint64_t writes) {
+  std::lock_guard lock(mu_);
+  dropped_ += writes;
 }
 
 void ApiEventRecorder::Create(const Occurrence& occurrence, const EventSeries::Step& step) {

@@ -7,7 +7,8 @@
 // together costs one patch. Events are best effort: a write the API server refuses is logged,
 // counted (Failed()) and not retried.
 //
-// Thread-safe. The destructor sends what is still queued, then stops the sender.
+// Thread-safe. The destructor sends what is still queued for at most shutdown_grace (plus one
+// request already in flight), drops the rest, and stops the sender.
 #pragma once
 
 #include <chrono>
@@ -33,6 +34,7 @@ struct EventRecorderOptions {
   std::chrono::nanoseconds series_window = std::chrono::minutes(6);
   size_t max_series = 4096;
   size_t queue_limit = 1000;
+  std::chrono::nanoseconds shutdown_grace = std::chrono::seconds(2);
   const Clock* clock = &RealClock::Get();
 };
 
@@ -47,8 +49,9 @@ class ApiEventRecorder final : public EventRecorder {
   // Blocks until every event recorded before the call has been sent (or has failed).
   void Flush();
 
-  uint64_t Dropped() const;  // refused because the queue was full
-  uint64_t Failed() const;   // refused by the API server
+  // Event writes not made: the queue was full, or the shutdown grace ran out.
+  uint64_t Dropped() const;
+  uint64_t Failed() const;  // refused by the API server
 
  private:
   struct Occurrence {
@@ -61,6 +64,9 @@ class ApiEventRecorder final : public EventRecorder {
   void Create(const Occurrence& occurrence, const EventSeries::Step& step);
   void PatchSeries(const Occurrence& occurrence, const EventSeries::Step& step);
   void CountFailure(const EventRecord& event, const Status& status);
+  // True once the destructor's grace period is over: what is left is dropped.
+  bool GivingUp();
+  void CountDropped(uint64_t writes);
 
   Client& client_;
   const EventRecorderOptions options_;
@@ -74,6 +80,7 @@ class ApiEventRecorder final : public EventRecorder {
   uint64_t dropped_ = 0;
   uint64_t failed_ = 0;
   bool stopping_ = false;
+  std::chrono::steady_clock::time_point give_up_at_{};
   std::thread sender_;
 };
 

@@ -157,5 +157,22 @@ TEST_F(ApiEventRecorderTest, DestructorSendsWhatIsQueued) {
   EXPECT_EQ(server_.All(Events()).size(), 3u);
 }
 
+TEST_F(ApiEventRecorderTest, DestructorGivesUpAfterTheGraceInsteadOfHanging) {
+  EventRecorderOptions options = Options();
+  options.shutdown_grace = 0s;
+  auto recorder = std::make_unique<ApiEventRecorder>(client_, options);
+  client_.Hang();  // the API server stops answering
+  recorder->Eventf(policy_, EventType::kNormal, "First", "Act", "n");
+  AwaitCalls("create", 1);
+  recorder->Eventf(policy_, EventType::kNormal, "Second", "Act", "n");
+  recorder->Eventf(policy_, EventType::kNormal, "Third", "Act", "n");
+  std::thread destroy([&] { recorder.reset(); });
+  std::this_thread::sleep_for(100ms);  // the destructor has begun and waits for the sender
+  client_.Resume();                    // ends the one request in flight
+  destroy.join();
+  EXPECT_EQ(client_.Calls("create"), 1) << "queued events were still sent after the grace";
+  EXPECT_EQ(server_.All(Events()).size(), 1u);
+}
+
 }  // namespace
 }  // namespace mtasts::k8s
