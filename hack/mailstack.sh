@@ -78,14 +78,17 @@ source "$root/hack/mailstack/certs.sh"
 
 # --- servers -----------------------------------------------------------------------------------
 
-# wait_until SECONDS NAME PIDFILE LOG COMMAND...: polls COMMAND; fails early if the server died.
+# wait_until SECONDS NAME PIDFILE LOG COMMAND...: polls COMMAND; fails early if the server whose
+# pid PIDFILE holds died (a daemon that writes its own pidfile is only checked once it has).
 wait_until() {
   local seconds=$1 name=$2 pidfile=$3 log=$4 i
   shift 4
   for ((i = 0; i < seconds * 20; i++)); do
     "$@" >/dev/null 2>&1 && return 0
-    running "$pidfile" || die "$name exited during start; its log ($log) ends with:
+    if [[ -s $pidfile ]] && ! running "$pidfile"; then
+      die "$name exited during start; its log ($log) ends with:
 $(tail -n 15 "$log" 2>/dev/null)"
+    fi
     sleep 0.05
   done
   die "$name did not become ready in ${seconds}s; its log ($log) ends with:
@@ -122,8 +125,10 @@ start_nginx() {
   nginx -q -t -p "$prefix/" -c "$prefix/nginx.conf" || die "nginx rejects $config"
   # Its master keeps stderr (the compiled-in error log) open: give it a file, not ours.
   nginx -p "$prefix/" -c "$prefix/nginx.conf" </dev/null >>"$prefix/logs/startup.log" 2>&1 9>&- ||
-    die "nginx did not start; see $prefix/logs/startup.log and error.log"
-  wait_until 5 nginx "$pidfile" "$prefix/logs/error.log" true
+    die "nginx did not start; $prefix/logs/startup.log ends with:
+$(tail -n 5 "$prefix/logs/startup.log")"
+  # The master has bound its socket before it daemonizes; its child writes the pidfile.
+  wait_until 5 nginx "$pidfile" "$prefix/logs/error.log" running "$pidfile"
   echo "$inputs" >"$state/nginx.inputs"
   say "nginx serves $(find "$prefix/www" -mindepth 1 -maxdepth 1 | wc -l) policy hosts on" \
     "$https_address:443 (pid $(cat "$pidfile"))"
