@@ -102,7 +102,8 @@ int Run(const CheckOptions& options, std::ostream& out, std::ostream& err) {
   validate::ProbePolicyFetcher policy_source(fetcher);
   validate::ProbeSmtpProber smtp_source(prober);
   validate::SharedSmtpProber shared(smtp_source);
-  validate::Gatherer gatherer(**resolver, policy_source, shared, RealClock::Get());
+  validate::SharedAddressResolver shared_dns(**resolver);
+  validate::Gatherer gatherer(shared_dns, policy_source, shared, RealClock::Get());
   ReportPrinter printer(out, options.json, options.domains.size());
   validate::CheckDomains(
       options.domains, gatherer, {}, options.concurrency,

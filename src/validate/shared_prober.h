@@ -8,13 +8,14 @@
 // being probed wait for that probe's result instead of starting another.
 #pragma once
 
-#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <utility>
 
+#include "dns/resolver.h"
+#include "validate/once_per_key.h"
 #include "validate/sources.h"
 
 namespace mtasts::validate {
@@ -26,16 +27,33 @@ class SharedSmtpProber final : public SmtpProber {
   SmtpObservation Probe(std::string_view mx_host, std::string_view ip) override;
 
   // How many probes reached the inner prober (the rest were answered from this run's results).
-  int probes_started() const;
+  int probes_started() const { return results_.computed(); }
 
  private:
   std::mutex& GateFor(const std::string& ip);
 
   SmtpProber& inner_;
-  mutable std::mutex mu_;
-  std::map<std::pair<std::string, std::string>, std::shared_future<SmtpObservation>> results_;
+  OncePerKey<std::pair<std::string, std::string>, SmtpObservation> results_;
+  std::mutex gates_mu_;
   std::map<std::string, std::unique_ptr<std::mutex>> gates_;
-  int probes_started_ = 0;
+};
+
+// SharedAddressResolver: a dns::Resolver that asks the inner one for the addresses of each name
+// once per run (MX hosts shared by many domains), and passes TXT and MX questions through.
+// Thread-safe when the inner resolver is.
+class SharedAddressResolver final : public dns::Resolver {
+ public:
+  explicit SharedAddressResolver(dns::Resolver& inner) : inner_(inner) {}
+
+  dns::TxtAnswer LookupTxt(std::string_view name) override { return inner_.LookupTxt(name); }
+  dns::MxAnswer LookupMx(std::string_view name) override { return inner_.LookupMx(name); }
+  dns::AddressAnswer LookupAddresses(std::string_view name) override;
+
+  int lookups_started() const { return answers_.computed(); }
+
+ private:
+  dns::Resolver& inner_;
+  OncePerKey<std::string, dns::AddressAnswer> answers_;
 };
 
 }  // namespace mtasts::validate

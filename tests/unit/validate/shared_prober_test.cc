@@ -91,5 +91,43 @@ TEST(SharedSmtpProberTest, AThrowingProbeReachesEveryWaiter) {
   EXPECT_THROW(shared.Probe("mx.example.net", "192.0.2.1"), std::runtime_error);
 }
 
+class CountingResolver final : public dns::Resolver {
+ public:
+  std::atomic<int> address_lookups{0};
+  std::atomic<int> txt_lookups{0};
+  dns::TxtAnswer LookupTxt(std::string_view) override {
+    ++txt_lookups;
+    return {};
+  }
+  dns::MxAnswer LookupMx(std::string_view) override { return {}; }
+  dns::AddressAnswer LookupAddresses(std::string_view name) override {
+    ++address_lookups;
+    dns::AddressAnswer a;
+    a.outcome = dns::Outcome::kFound;
+    a.name = std::string(name);
+    a.records.push_back({"192.0.2.7", false, 300});
+    return a;
+  }
+};
+
+TEST(SharedAddressResolverTest, AsksForEachNameOnceAndPassesTxtThrough) {
+  CountingResolver inner;
+  SharedAddressResolver shared(inner);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 10; ++i) {
+        EXPECT_EQ(shared.LookupAddresses("mx" + std::to_string(i % 2) + ".example.net").name,
+                  "mx" + std::to_string(i % 2) + ".example.net");
+        shared.LookupTxt("_mta-sts.example.com");
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(inner.address_lookups.load(), 2);
+  EXPECT_EQ(shared.lookups_started(), 2);
+  EXPECT_EQ(inner.txt_lookups.load(), 40);
+}
+
 }  // namespace
 }  // namespace mtasts::validate
