@@ -54,12 +54,17 @@ Status FieldReader::ReadString(const json& object, const std::string& path, std:
 }
 
 Status FieldReader::ReadStringList(const json& object, const std::string& path,
-                                   std::string_view key, std::vector<std::string>* out) {
+                                   std::string_view key, LoneString lone,
+                                   std::vector<std::string>* out) {
   ASSIGN_OR_RETURN(const json* value, Member(object, path, key, Need::kOptional));
   if (value == nullptr) return OkStatus();
   if (value->is_string()) {
-    // RFC 8460 Appendix B shows mx-host as a string although §4.4 says array (EID 6241).
-    warnings_->push_back(JsonPath(path, key) + ": a string, read as a one-element array");
+    std::string what = JsonPath(path, key) + ": a string, read as a one-element array";
+    if (lone == LoneString::kAccept) {
+      warnings_->push_back(std::move(what));
+    } else {
+      RETURN_IF_ERROR(Deviation(std::move(what)));
+    }
     out->push_back(value->get<std::string>());
     return OkStatus();
   }

@@ -41,9 +41,12 @@ class FieldReader {
                               Need need, json::value_t type);
   Status ReadString(const json& object, const std::string& path, std::string_view key, Need need,
                     std::string* out);
-  // An optional array of strings; a lone string is read as a one-element array, with a warning.
+  // What a lone string where an array of strings belongs means: accepted with a warning in both
+  // modes (kAccept), or a Deviation (kDeviation).
+  enum class LoneString { kAccept, kDeviation };
+  // An optional array of strings; a lone string is read as a one-element array.
   Status ReadStringList(const json& object, const std::string& path, std::string_view key,
-                        std::vector<std::string>* out);
+                        LoneString lone, std::vector<std::string>* out);
   // A required non-negative integer.
   Status ReadCount(const json& object, const std::string& path, std::string_view key, int64_t* out);
   // An optional IPv4 or IPv6 address string.

@@ -77,11 +77,13 @@ Status ReportReader::ReadPolicy(const json& item, const std::string& path, Polic
     return InvalidArgumentError(policy_path + ".policy-type: \"" + type +
                                 "\" is not sts, tlsa or no-policy-found");
   }
-  RETURN_IF_ERROR(
-      fields_.ReadStringList(*policy, policy_path, "policy-string", &out->policy_string));
+  RETURN_IF_ERROR(fields_.ReadStringList(*policy, policy_path, "policy-string",
+                                         FieldReader::LoneString::kDeviation, &out->policy_string));
   RETURN_IF_ERROR(fields_.ReadString(*policy, policy_path, "policy-domain", Need::kRequired,
                                      &out->policy_domain));
-  RETURN_IF_ERROR(fields_.ReadStringList(*policy, policy_path, "mx-host", &out->mx_host));
+  // RFC 8460 Appendix B shows mx-host as a string although §4.4 says array (EID 6241).
+  RETURN_IF_ERROR(fields_.ReadStringList(*policy, policy_path, "mx-host",
+                                         FieldReader::LoneString::kAccept, &out->mx_host));
   ASSIGN_OR_RETURN(const json* summary,
                    fields_.Typed(item, path, "summary", Need::kRequired, json::value_t::object));
   std::string summary_path = path + ".summary";

@@ -108,6 +108,7 @@ TEST(ReportTest, KnownSenderQuirks) {
       {"/organization-name", nullptr, "organization-name"},
       {"/report-id", nullptr, "report-id"},
       {"/date-range", nullptr, "date-range"},
+      {"/policies/0/policy/policy-string", "version: STSv1", "policy.policy-string"},
   };
   for (const Quirk& q : quirks) {
     json doc = Edited(q.pointer, q.value);
