@@ -13,6 +13,8 @@ root=$PWD
 
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/mta-sts-operator
 export CCACHE_DIR=${CCACHE_DIR:-$cache/ccache}
+# Paths relative to the checkout, so a fresh clone in another folder hits the same cache.
+export CCACHE_BASEDIR=$root CCACHE_NOHASHDIR=1
 mkdir -p "$CCACHE_DIR"
 jobs=$(nproc)
 
