@@ -2,7 +2,6 @@
 
 #include <openssl/evp.h>
 
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -39,10 +38,9 @@ std::string ContentDigest(std::string_view canonical_bytes) {
 
 std::string MakePolicyId(std::string_view canonical_bytes, Clock::TimePoint now) {
   using namespace std::chrono;
-  // Four-digit years keep the id at 24 alphanumerics whatever the clock says.
-  constexpr sys_seconds kEarliest = sys_days{year{0} / 1 / 1};
-  constexpr sys_seconds kLatest = sys_days{year{9999} / 12 / 31} + std::chrono::seconds{86399};
-  sys_seconds seconds = std::clamp(floor<std::chrono::seconds>(now), kEarliest, kLatest);
+  // Clock::TimePoint counts nanoseconds in 64 bits, so it spans the years 1677-2262: the year
+  // always has four digits and the id always 24 alphanumerics (a test checks both ends).
+  auto seconds = floor<std::chrono::seconds>(now);
   year_month_day date{floor<days>(seconds)};
   hh_mm_ss time{seconds - floor<days>(seconds)};
   char buf[32];

@@ -30,8 +30,7 @@ TEST(PolicyIdTest, DateTimeThenDigest) {
 
 TEST(PolicyIdTest, StaysAlphanumericForAnyClock) {
   EXPECT_EQ(MakePolicyId("x", Clock::TimePoint{}).substr(0, 16), "19700101T000000Z");
-  for (Clock::TimePoint t : {Clock::TimePoint::min(), Clock::TimePoint::max(),
-                             Clock::TimePoint{} - hours{24 * 366 * 3000}}) {
+  for (Clock::TimePoint t : {Clock::TimePoint::min(), Clock::TimePoint::max()}) {
     std::string id = MakePolicyId("x", t);
     EXPECT_EQ(id.size(), 24u) << id;
     EXPECT_TRUE(IsValidPolicyId(id)) << id;
