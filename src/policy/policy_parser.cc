@@ -5,6 +5,7 @@
 #include "policy/mx_pattern.h"
 #include "policy/policy_file.h"
 #include "policy/policy_lines.h"
+#include "policy/policy_values.h"
 #include "policy/syntax.h"
 
 namespace mtasts::policy {
@@ -21,12 +22,7 @@ class PolicyParser {
   bool SplitField(const PolicyLine& line, std::string_view* name, std::string_view* value);
   // True the first time `name` is seen; later occurrences are ignored (first wins, §3.2).
   bool FirstOccurrence(std::string_view name, int line);
-  void ParseVersion(int line, std::string_view value);
-  void ParseMode(int line, std::string_view value);
-  void ParseMaxAge(int line, std::string_view value);
-  void ParseMx(int line, std::string_view value);
   void ParseExtension(int line, std::string_view name, std::string_view value);
-  void CheckLineEndings(const std::vector<PolicyLine>& lines);
   void CheckCompleteness();
 
   IssueList issues_;
@@ -53,7 +49,7 @@ ParsedPolicy PolicyParser::Run(std::string_view body) {
   }
   std::vector<PolicyLine> lines = SplitPolicyLines(body);
   for (const PolicyLine& line : lines) ParseLine(line);
-  CheckLineEndings(lines);
+  CheckLineEndings(lines, &issues_);
   CheckCompleteness();
   return std::move(issues_).Finish(policy_);
 }
@@ -61,12 +57,25 @@ ParsedPolicy PolicyParser::Run(std::string_view body) {
 void PolicyParser::ParseLine(const PolicyLine& line) {
   std::string_view name, value;
   if (!SplitField(line, &name, &value)) return;
-  if (name == "mx") return ParseMx(line.number, value);
+  if (name == "mx") {
+    ++mx_lines_;
+    if (CheckMx(line.number, value, policy_.mx, &issues_)) policy_.mx.emplace_back(value);
+    return;
+  }
   if (name == "version" || name == "mode" || name == "max_age") {
     if (!FirstOccurrence(name, line.number)) return;
-    if (name == "version") return ParseVersion(line.number, value);
-    if (name == "mode") return ParseMode(line.number, value);
-    return ParseMaxAge(line.number, value);
+    if (name == "version") {
+      has_version_ = true;
+      return CheckVersion(line.number, value, &issues_);
+    }
+    if (name == "mode") {
+      has_mode_ = true;
+      policy_.mode = ReadMode(line.number, value, &issues_).value_or(policy_.mode);
+      return;
+    }
+    has_max_age_ = true;
+    policy_.max_age = ReadMaxAge(line.number, value, &issues_).value_or(0);
+    return;
   }
   ParseExtension(line.number, name, value);
 }
@@ -123,82 +132,6 @@ bool PolicyParser::FirstOccurrence(std::string_view name, int line) {
   return true;
 }
 
-void PolicyParser::ParseVersion(int line, std::string_view value) {
-  has_version_ = true;
-  if (value != "STSv1") {
-    issues_.Error(line, "bad_version",
-                  "version is " + Quote(value) + "; write \"version: STSv1\" (case-sensitive)");
-  }
-}
-
-void PolicyParser::ParseMode(int line, std::string_view value) {
-  has_mode_ = true;
-  if (std::optional<Mode> mode = ModeFromName(value)) {
-    policy_.mode = *mode;
-    return;
-  }
-  std::string hint = "use enforce, testing or none";
-  if (ModeFromName(AsciiLowercase(value)))
-    hint = "modes are case-sensitive; write it in lower case";
-  if (value == "report") hint = "\"report\" is from a draft; use testing";
-  issues_.Error(line, "bad_mode", "mode " + Quote(value) + " is not a mode; " + hint);
-}
-
-void PolicyParser::ParseMaxAge(int line, std::string_view value) {
-  has_max_age_ = true;
-  bool digits = !value.empty() && value.size() <= 10;
-  for (char c : value) digits = digits && IsDigit(c);
-  if (!digits) {
-    issues_.Error(line, "bad_max_age",
-                  "max_age " + Quote(value) +
-                      " is not a number of seconds; write 1-10 digits, e.g. \"max_age: 604800\"");
-    return;
-  }
-  int64_t seconds = 0;
-  for (char c : value) seconds = seconds * 10 + (c - '0');
-  policy_.max_age = seconds;
-  if (seconds > kMaxMaxAge) {
-    issues_.Error(line, "max_age_out_of_range",
-                  "max_age " + std::string(value) + " is more than the maximum " +
-                      std::to_string(kMaxMaxAge) + " (365.25 days); lower it");
-  } else if (seconds == 0) {
-    issues_.Warning(line, "max_age_zero",
-                    "max_age 0 tells senders not to cache the policy, and some (chasquid) "
-                    "reject it; use at least 86400");
-  } else if (seconds < kShortMaxAge) {
-    issues_.Warning(line, "max_age_short",
-                    "max_age " + std::string(value) +
-                        " is under one day; senders refetch constantly and some cache it as "
-                        "86400 anyway; use weeks once the policy is stable");
-  }
-}
-
-void PolicyParser::ParseMx(int line, std::string_view value) {
-  ++mx_lines_;
-  if (Status s = ValidateMxPattern(value); !s.ok()) {
-    issues_.Error(line, "bad_mx", s.message());
-    return;
-  }
-  for (const std::string& earlier : policy_.mx) {
-    if (AsciiEqualsIgnoreCase(earlier, value)) {
-      issues_.Warning(line, "duplicate_mx", "mx " + Quote(value) + " is listed twice");
-      break;
-    }
-  }
-  if (IsWeakWildcard(value)) {
-    issues_.Warning(line, "weak_wildcard",
-                    "mx " + Quote(value) +
-                        " covers every host under a top-level name (RFC 8461 §10.4); list your "
-                        "MX hosts or a wildcard under your own domain");
-  } else if (LooksLikeIpAddress(value)) {
-    issues_.Warning(line, "ip_like_mx",
-                    "mx " + Quote(value) +
-                        " looks like an IP address, which never matches an MX host name; use "
-                        "the host name the MX record points to");
-  }
-  policy_.mx.emplace_back(value);
-}
-
 void PolicyParser::ParseExtension(int line, std::string_view name, std::string_view value) {
   if (!FirstOccurrence(name, line)) return;
   if (!IsPolicyExtensionValue(value)) {
@@ -222,24 +155,6 @@ void PolicyParser::ParseExtension(int line, std::string_view name, std::string_v
   issues_.Warning(line, "unknown_field",
                   "field " + Quote(name) + " is not part of RFC 8461; senders ignore it");
   policy_.extensions.emplace_back(name, value);
-}
-
-void PolicyParser::CheckLineEndings(const std::vector<PolicyLine>& lines) {
-  const PolicyLine* first_lf = nullptr;
-  bool crlf = false;
-  for (const PolicyLine& line : lines) {
-    if (line.end == LineEnd::kLf && first_lf == nullptr) first_lf = &line;
-    if (line.end == LineEnd::kCrLf) crlf = true;
-  }
-  if (first_lf == nullptr) return;
-  if (crlf) {
-    issues_.Warning(first_lf->number, "mixed_line_endings",
-                    "some lines end in LF, others in CRLF; end every line with CRLF");
-  } else {
-    issues_.Warning(first_lf->number, "lf_line_endings",
-                    "lines end in LF; RFC 8461's prose says CRLF, and CRLF satisfies every "
-                    "reading, so prefer CRLF");
-  }
 }
 
 void PolicyParser::CheckCompleteness() {
