@@ -86,6 +86,7 @@ void Informer::Run() {
       std::lock_guard<std::mutex> lock(mu_);
       if (stopping_) return;
     }
+    watch_opened_ = false;
     Status status = relist ? Relist(&resource_version) : WatchOnce(&resource_version);
     switch (NextInformerStep(status)) {
       case InformerStep::kStop:
@@ -100,6 +101,8 @@ void Informer::Run() {
         continue;
       case InformerStep::kBackOff:
         // After a failed list, list again; after a failed watch, resume from where it was.
+        // A watch that opened and then broke starts the backoff afresh.
+        if (watch_opened_) backoff = options_.initial_backoff;
         LogWarning("informer: retrying after error",
                    {{"resource", ref_.resource}, {"error", status.ToString()}});
         if (!SleepUnlessStopped(backoff)) return;
@@ -142,6 +145,7 @@ Status Informer::WatchOnce(std::string* resource_version) {
     if (stopping_) return CancelledError("informer stopped");
     stream_ = stream.get();
   }
+  watch_opened_ = true;
   Status status;
   while (true) {
     auto next = stream->Next();

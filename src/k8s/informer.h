@@ -100,6 +100,7 @@ class Informer {
   std::mutex mu_;  // guards stopping_, stream_
   std::condition_variable wake_;
   bool stopping_ = false;
+  bool watch_opened_ = false;  // informer thread only: the last WatchOnce got a stream
   WatchStream* stream_ = nullptr;
   std::thread thread_;
 };
