@@ -92,6 +92,8 @@ void Informer::Run() {
       case InformerStep::kStop:
         return;
       case InformerStep::kRelist:
+        LogInfo("informer: resume point gone, listing again",
+                {{"resource", ref_.resource}, {"reason", status.message()}});
         relist = true;
         continue;
       case InformerStep::kWatch:

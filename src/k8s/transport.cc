@@ -31,6 +31,15 @@ Status StatusFromException(const std::exception& e, std::string_view what) {
   return UnavailableError(std::string(what) + ": " + e.what());
 }
 
+// Whether a request that failed before any response may be sent again on a new connection. A
+// pooled keep-alive connection the server closed (it restarted) fails the next write: nothing
+// reached the server then, so any method may be retried. Other failures only for reads. The pool
+// may hold several such connections, hence a few attempts.
+constexpr int kMaxResends = 8;
+bool SafeToResend(std::string_view method, const std::exception& e) {
+  return method == "GET" || std::string_view(e.what()).starts_with("Failed to write request");
+}
+
 // One open watch response; reads the body line by line as it arrives.
 class RestWatchStream final : public WatchStream {
  public:
@@ -156,17 +165,24 @@ StatusOr<HttpResult> Transport::Send(std::string_view method, const std::string&
   auto req = impl_->Request(method, path_and_query);
   if (!content_type.empty()) req.set_body(body, std::string(content_type));
   std::string what = std::string(method) + " " + path_and_query;
-  try {
-    http::http_response resp = impl_->client->request(req).get();
-    HttpResult result;
-    result.status = resp.status_code();
-    result.body = resp.extract_utf8string(/*ignore_content_type=*/true).get();
-    if (auto it = resp.headers().find("Retry-After"); it != resp.headers().end()) {
-      result.retry_after = it->second;
+  for (int attempt = 0;; ++attempt) {
+    try {
+      http::http_response resp = impl_->client->request(req).get();
+      HttpResult result;
+      result.status = resp.status_code();
+      result.body = resp.extract_utf8string(/*ignore_content_type=*/true).get();
+      if (auto it = resp.headers().find("Retry-After"); it != resp.headers().end()) {
+        result.retry_after = it->second;
+      }
+      return result;
+    } catch (const std::exception& e) {
+      if (attempt < kMaxResends && SafeToResend(method, e)) {
+        req = impl_->Request(method, path_and_query);  // a request object is sent only once
+        if (!content_type.empty()) req.set_body(body, std::string(content_type));
+        continue;
+      }
+      return StatusFromException(e, what);
     }
-    return result;
-  } catch (const std::exception& e) {
-    return StatusFromException(e, what);
   }
 }
 

@@ -54,7 +54,7 @@ TEST(ConfigMapCrudTest, CreateGetUpdateConflictPatchDelete) {
   wrong_uid.uid = "00000000-0000-0000-0000-000000000000";
   Status precondition = client.Delete(ConfigMaps(), ns, "a", wrong_uid);
   EXPECT_EQ(precondition.code(), StatusCode::kAborted) << precondition.ToString();
-  EXPECT_TRUE(Contains(precondition, "Precondition failed")) << precondition.ToString();
+  EXPECT_TRUE(Contains(precondition, "the UID in the precondition")) << precondition.ToString();
 
   DeleteOptions right;
   right.uid = (*patched)["metadata"]["uid"];

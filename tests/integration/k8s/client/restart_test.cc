@@ -55,7 +55,7 @@ struct VersionLog {
   }
 };
 
-TEST(RestartTest, WatchResumesAcrossApiserverRestartWithoutLossOrDuplicates) {
+TEST(RestartTest, SurvivesApiserverRestartWithoutLossOrDuplicates) {
   std::string ns = NewNamespace("restart");
   for (int i = 0; i < 5; ++i) {
     ASSERT_TRUE(
@@ -92,6 +92,8 @@ TEST(RestartTest, WatchResumesAcrossApiserverRestartWithoutLossOrDuplicates) {
     ASSERT_EQ(seen.size(), versions.size() + 1) << name;
     EXPECT_EQ(std::vector<std::string>(seen.begin() + 1, seen.end()), versions) << name;
   }
+  // A fresh kube-apiserver's watch cache starts at the current revision, so a quiet namespace's
+  // resume point is usually older: then the informer lists again (410) instead of resuming.
   std::printf("lists made: %d\n", informer.ListCount());
 }
 
@@ -141,9 +143,9 @@ TEST(CompactionTest, GoneResumePointLeadsToARelistWithNoLostUpdate) {
   ASSERT_TRUE(informer.WaitForSync(std::chrono::seconds(20)));
   ASSERT_TRUE(TestClient().Create(ConfigMaps(), ConfigMap(ns, "hold", "n", "0")).ok());
   gate.WaitHolding();
-  // The informer's resume point is now "hold". Cut its stream, change things, and compact the
-  // history it would resume from.
-  ASSERT_EQ(ControlPlane("restart-apiserver"), 0);
+  // The informer's resume point is now "hold". Cut its stream (a crash: graceful shutdown would
+  // wait for the held watch), change things, and compact the history it would resume from.
+  ASSERT_EQ(ControlPlane("restart-apiserver --kill"), 0);
   std::string changed_rv = PatchWhenUp(ns, "change", "1");
   ASSERT_TRUE(TestClient().Delete(ConfigMaps(), ns, "remove").ok());
   ASSERT_TRUE(TestClient().Create(ConfigMaps(), ConfigMap(ns, "added", "n", "0")).ok());
