@@ -31,6 +31,37 @@ Options:
   --json                    print one JSON object per domain (an array for several)
   -h, --help                print this help
 
+Output: per domain, the verdict ("ready for mode: enforce" or not), then DNS, the policy
+and each MX host with [pass], [warn] or [FAIL], and each finding under what it is about:
+its code, what is wrong and how to fix it. --json gives the same as data.
+
+Finding codes (RFC 8460 result types where one fits):
+  errors (each blocks mode: enforce)
+    dns-temporary-failure    a lookup failed (SERVFAIL, timeout): nothing can be concluded
+    sts-txt-missing          no v=STSv1 record at _mta-sts.DOMAIN
+    sts-txt-multiple         several v=STSv1 records (a warning for a v=STSv1 lookalike)
+    sts-txt-invalid          the record does not parse (a warning when only lenient)
+    sts-policy-fetch-error   no address, no HTTPS, not 200, a redirect, larger than 64 KiB
+    sts-webpki-invalid       the policy host's certificate is untrusted, expired or misnamed
+    sts-policy-invalid       not text/plain, or the body is invalid (a warning when senders
+                             only disagree about it, e.g. a duplicate field)
+    validation-failure       an MX host no mx pattern covers, or a failed SMTP/TLS session
+    mx-unreachable           an MX host without address, or no SMTP service on it
+    starttls-not-supported   the MX does not offer STARTTLS
+    tls-version-too-old      the MX speaks nothing newer than TLS 1.1
+    certificate-expired      outside its validity period
+    certificate-not-trusted  does not chain to a trusted root
+    certificate-host-mismatch  no SAN DNS name matches the MX host (no CN fallback)
+    certificate-expiring     an MX certificate valid for less than 14 more days
+  warnings
+    certificate-expiring     a certificate valid for less than 30 more days
+    max-age-short            max_age under one day
+    mx-pattern-unused        an mx pattern that matches no MX host
+    tlsrpt-txt-missing, tlsrpt-txt-invalid   no usable _smtp._tls record: no reports
+    mx-missing               no MX records: the domain itself is checked as its mail host
+  info
+    mx-null                  a null MX (RFC 7505): the domain accepts no mail
+
 Exit status: 0 when no finding is an error, 1 when one is (the domain is not ready for
 mode: enforce, or a sender would fail), 2 for a usage or internal error.
 
