@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The local mail stack: the world `mtasts check` and the interop tests run against, on loopback.
 #
-#   hack/mailstack.sh up       generate what is missing and start NSD, nginx and the SMTP servers
-#   hack/mailstack.sh down     stop them (by pid); `down --purge` also deletes the state directory
-#   hack/mailstack.sh env      print export lines: DNS server, CA file, addresses, ports
-#   hack/mailstack.sh status   say what runs; exit 0 only if everything does
+#   hack/mailstack.sh up [--owner ID]     generate what is missing and start NSD, nginx and
+#                                         the SMTP servers
+#   hack/mailstack.sh down [--owner ID] [--purge]
+#                                         stop them (by pid); --purge also deletes the state
+#   hack/mailstack.sh env                 print export lines: DNS server, CA file, addresses, ports
+#   hack/mailstack.sh status              say what runs; exit 0 only if everything does
 #
 # What it serves comes from tests/integration/mail/scenarios.json (the scenario table): one DNS
 # zone per scenario domain (NSD on 127.25.0.53:53), the policy files behind nginx on
@@ -20,8 +22,11 @@
 #                             MX hosts mx1..mx4.bench-pool.test sit on 127.25.0.61-64
 #
 # `up` is idempotent: certificates are reused while valid, and a running server is restarted
-# only when its inputs changed. Ports 53, 443 and 25 need root (postfix-mta-sts-resolver
-# hard-codes 53 and 443). Needs nsd, nginx, openssl, dig and Debian's python3-aiosmtpd.
+# only when its inputs changed. `up --owner ID` records ID as the owner when it starts anything;
+# `down --owner ID` then stops the stack only if ID still owns it, so a test run (the ctest
+# fixture passes its build directory) never stops a stack someone else started and still uses.
+# Ports 53, 443 and 25 need root (postfix-mta-sts-resolver hard-codes 53 and 443).
+# Needs nsd, nginx, openssl, dig and Debian's python3-aiosmtpd.
 set -euo pipefail
 # nginx workers run as nobody: what they read must be world-readable, whatever the caller's umask.
 umask 022
@@ -34,6 +39,7 @@ python=/usr/bin/python3 # Debian's interpreter: it has aiosmtpd
 pki=$state/pki
 # Set by sourcing $state/stack.env, which render.py writes from the scenario table.
 dns_address='' https_address='' probe_zone=''
+started=0 # set when `up` starts (or restarts) a server
 
 die() { echo "mailstack: $*" >&2; exit 1; }
 say() { echo "mailstack: $*" >&2; }
@@ -109,6 +115,7 @@ start_nsd() {
   echo $! >"$pidfile"
   wait_until 15 nsd "$pidfile" "$dir/nsd.log" dns_answers
   echo "$inputs" >"$state/nsd.inputs"
+  started=1
   say "nsd serves $(find "$dir/zones" -name '*.zone' | wc -l) zones on $dns_address:53" \
     "(pid $(cat "$pidfile"))"
 }
@@ -130,6 +137,7 @@ $(tail -n 5 "$prefix/logs/startup.log")"
   # The master has bound its socket before it daemonizes; its child writes the pidfile.
   wait_until 5 nginx "$pidfile" "$prefix/logs/error.log" running "$pidfile"
   echo "$inputs" >"$state/nginx.inputs"
+  started=1
   say "nginx serves $(find "$prefix/www" -mindepth 1 -maxdepth 1 | wc -l) policy hosts on" \
     "$https_address:443 (pid $(cat "$pidfile"))"
 }
@@ -147,6 +155,7 @@ start_smtpd() {
   echo $! >"$pidfile"
   wait_until 20 smtpd "$pidfile" "$state/smtpd.log" smtpd_ready
   echo "$inputs" >"$state/smtpd.inputs"
+  started=1
   say "SMTP servers listen on port 25 of $(grep -c '"address"' "$state/smtpd.json") addresses" \
     "(pid $(cat "$pidfile"))"
 }
@@ -160,6 +169,8 @@ lock() {
 }
 
 cmd_up() {
+  local owner=-
+  if [[ ${1:-} == --owner ]]; then owner=${2:?--owner needs an ID}; fi
   [[ $(id -u) -eq 0 ]] || die "up needs root: NSD binds port 53, nginx 443 and the SMTP servers 25"
   local tool
   for tool in nsd nsd-checkconf nginx openssl dig flock "$python"; do
@@ -178,16 +189,29 @@ cmd_up() {
   start_nsd
   start_nginx
   start_smtpd
+  if ((started)); then echo "$owner" >"$state/owner"; fi
   say "up in ${SECONDS}s; state in $state; see: $0 env"
 }
 
 cmd_down() {
+  local owner='' purge=0
+  while (($#)); do
+    case $1 in
+      --owner) owner=${2:?--owner needs an ID}; shift 2 ;;
+      --purge) purge=1; shift ;;
+      *) die "down: unknown option '$1'" ;;
+    esac
+  done
   lock
+  if [[ -n $owner && -f $state/owner && $(cat "$state/owner") != "$owner" ]]; then
+    say "left running: started by $(cat "$state/owner"), not by $owner"
+    return 0
+  fi
   stop_pid smtpd "$state/smtpd.pid"
   stop_pid nginx "$state/nginx/logs/nginx.pid"
   stop_pid nsd "$state/nsd/run.pid"
-  rm -f "$state"/*.inputs
-  if [[ ${1:-} == --purge ]]; then
+  rm -f "$state"/*.inputs "$state/owner"
+  if ((purge)); then
     [[ -f $state/stack.env ]] || die "$state does not look like a mail stack; not deleting it"
     rm -rf "$state"
     say "deleted $state"
@@ -236,13 +260,13 @@ cmd_status() {
 }
 
 case ${1:-} in
-  up) cmd_up ;;
-  down) cmd_down "${2:-}" ;;
+  up) cmd_up "${@:2}" ;;
+  down) cmd_down "${@:2}" ;;
   env) cmd_env ;;
   status) cmd_status ;;
   -h | --help | help) usage ;;
   *)
-    echo "mailstack: unknown command '${1:-}'; usage: $0 up|down [--purge]|env|status|--help" >&2
+    echo "mailstack: unknown command '${1:-}'; usage: $0 up|down|env|status|--help" >&2
     exit 2
     ;;
 esac
