@@ -11,8 +11,9 @@
 // StripForCache), so the cache holds only what the operator reads.
 //
 // Thread-safety: Get/List/Size/HasSynced may be called from any thread. Handlers run on the
-// informer's own thread, one at a time, in event order; they must not call Stop(). Start() and
-// Stop() are called from one owning thread; Stop() is prompt even in the middle of a watch.
+// informer's own thread, one at a time, in event order; they must not call Stop(). Start() (once)
+// and Stop() are called from one owning thread; Stop() is prompt even in the middle of a watch
+// (a list in flight finishes first, bounded by the client's request timeout).
 #pragma once
 
 #include <atomic>
