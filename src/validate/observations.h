@@ -64,12 +64,13 @@ struct MxHostObservation {
 // GET https://mta-sts.D/.well-known/mta-sts.txt with SNI mta-sts.D, no redirects.
 struct PolicyFetchObservation {
   enum class Failure {
-    kNone,         // a complete HTTP response was read (any status)
-    kResolve,      // mta-sts.D has no address, or its lookup failed
-    kConnect,      // no TCP connection, timeout, or a TLS handshake that did not complete
-    kCertificate,  // the handshake completed but the certificate fails validation (see cert)
-    kHttp,         // no parsable HTTP response
-    kTooLarge,     // the body exceeds 64 KiB
+    kNone,              // a complete HTTP response was read (any status)
+    kResolve,           // mta-sts.D has no address
+    kResolveTemporary,  // the address lookup of mta-sts.D failed (SERVFAIL, timeout)
+    kConnect,           // no TCP connection, timeout, or a TLS handshake that did not complete
+    kCertificate,       // the handshake completed but the certificate fails validation (see cert)
+    kHttp,              // no parsable HTTP response
+    kTooLarge,          // the body exceeds 64 KiB
   };
   std::string url;
   Failure failure = Failure::kNone;

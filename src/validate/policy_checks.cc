@@ -48,6 +48,12 @@ void CheckPolicyFetch(const Input& in, Findings* out) {
                         "); publish an A or AAAA record for it pointing at the policy server",
                     out);
       return;
+    case Failure::kResolveTemporary:
+      out->push_back({FindingCode::kDnsTemporaryFailure, Severity::kError, host,
+                      "the address lookup for " + host + " failed (" + fetch.error +
+                          "), so the policy could not be fetched; check that the domain's "
+                          "authoritative servers answer, then run the check again"});
+      return;
     case Failure::kConnect:
       AddFetchError(in,
                     "could not fetch from " + host + " (" + fetch.error +

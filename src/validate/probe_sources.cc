@@ -38,8 +38,10 @@ PolicyFetchObservation ProbePolicyFetcher::Fetch(std::string_view domain) {
       obs.failure = O::kNone;
       break;
     case F::kNoAddress:
-    case F::kDnsTemporary:
       obs.failure = O::kResolve;
+      break;
+    case F::kDnsTemporary:
+      obs.failure = O::kResolveTemporary;
       break;
     case F::kConnectFailed:
     case F::kTimeout:

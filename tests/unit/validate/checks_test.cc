@@ -99,6 +99,12 @@ const Case kCases[] = {
      },
      {"sts-policy-fetch-error"},
      {}},
+    {"PolicyHostLookupFails",
+     [](Observations& o) {
+       o.policy = FailedFetch(o, PolicyFetchObservation::Failure::kResolveTemporary, "SERVFAIL");
+     },
+     {"dns-temporary-failure"},
+     {}},
     {"PolicyHostRefuses",
      [](Observations& o) {
        o.policy = FailedFetch(o, PolicyFetchObservation::Failure::kConnect, "refused");
