@@ -2,7 +2,8 @@
 //
 // Objects are nlohmann::json values exactly as the API server sends them. Every call returns a
 // Status from base/status.h; an API server error keeps its `reason` and `message` in the Status
-// message as "<Reason>: <message>" (e.g. "NotFound: configmaps \"x\" not found"). The mapping:
+// message after the request, as "<METHOD> <path>: <Reason>: <message>" (e.g.
+// "GET /api/v1/namespaces/mail/configmaps/x: NotFound: configmaps \"x\" not found"). Mapping:
 //
 //   HTTP / reason                     StatusCode            what the caller should do
 //   404 NotFound                      kNotFound             treat as absent
