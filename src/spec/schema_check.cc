@@ -13,11 +13,7 @@
 namespace mtasts::spec {
 namespace {
 
-const std::regex kInteger("-?(0|[1-9][0-9]{0,17})");
 const std::regex kLeadingZeros("-?0[0-9]+");
-const std::regex kNumber("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\\.inf|\\.nan",
-                         std::regex::icase);
-const std::regex kBoolean("true|false|True|False|TRUE|FALSE");
 // YAML 1.1 booleans, which Kubernetes' YAML reader still honours in places.
 const std::regex kOldBoolean("y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF");
 
@@ -238,18 +234,6 @@ class SchemaChecker {
 };
 
 }  // namespace
-
-std::string_view ScalarTypeName(const YamlNode& scalar) {
-  // Numbers and booleans are short; the length check also keeps std::regex (recursive) away
-  // from long hostile input.
-  constexpr std::size_t kLongestNumber = 32;
-  if (scalar.kind == YamlNode::Kind::kNull) return "null";
-  if (scalar.quoted || scalar.scalar.size() > kLongestNumber) return "string";
-  if (std::regex_match(scalar.scalar, kInteger)) return "integer";
-  if (std::regex_match(scalar.scalar, kNumber)) return "number";
-  if (std::regex_match(scalar.scalar, kBoolean)) return "boolean";
-  return "string";
-}
 
 void CheckAgainstSchema(const YamlNode& root, std::vector<Diagnostic>& diagnostics) {
   SchemaChecker(diagnostics).CheckObject(root, "", "");

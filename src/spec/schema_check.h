@@ -12,8 +12,4 @@ namespace mtasts::spec {
 
 void CheckAgainstSchema(const YamlNode& root, std::vector<Diagnostic>& diagnostics);
 
-// How a plain scalar reads in YAML: "integer", "boolean", "null" or "string" (quoted scalars are
-// always strings).
-std::string_view ScalarTypeName(const YamlNode& scalar);
-
 }  // namespace mtasts::spec

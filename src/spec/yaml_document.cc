@@ -6,6 +6,7 @@
 #include <yaml-cpp/parser.h>
 
 #include <optional>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 
@@ -138,6 +139,11 @@ Status ErrorAt(int line, int column, TextPosition* where, std::string what) {
   return InvalidArgumentError(std::move(what));
 }
 
+const std::regex kInteger("-?(0|[1-9][0-9]{0,17})");
+const std::regex kNumber("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\\.inf|\\.nan",
+                         std::regex::icase);
+const std::regex kBoolean("true|false|True|False|TRUE|FALSE");
+
 }  // namespace
 
 const YamlNode* YamlNode::Find(std::string_view key) const {
@@ -159,6 +165,18 @@ std::string_view KindName(const YamlNode& node) {
       return "list";
   }
   return "value";
+}
+
+std::string_view ScalarTypeName(const YamlNode& scalar) {
+  // Numbers and booleans are short; the length check also keeps std::regex (recursive) away
+  // from long hostile input.
+  constexpr std::size_t kLongestNumber = 32;
+  if (scalar.kind == YamlNode::Kind::kNull) return "null";
+  if (scalar.quoted || scalar.scalar.size() > kLongestNumber) return "string";
+  if (std::regex_match(scalar.scalar, kInteger)) return "integer";
+  if (std::regex_match(scalar.scalar, kNumber)) return "number";
+  if (std::regex_match(scalar.scalar, kBoolean)) return "boolean";
+  return "string";
 }
 
 StatusOr<YamlNode> ParseYamlDocument(std::string_view text, TextPosition* where) {

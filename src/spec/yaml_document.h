@@ -51,6 +51,10 @@ struct YamlEntry {
 // "mapping", "sequence", "string", "null" ... for messages.
 std::string_view KindName(const YamlNode& node);
 
+// How a scalar reads in YAML's core schema: "integer", "number", "boolean", "null" or "string"
+// (quoted scalars are always strings).
+std::string_view ScalarTypeName(const YamlNode& scalar);
+
 // Parses exactly one document (an empty input is one null document). Errors are
 // InvalidArgument saying what is wrong; `*where` (if given) receives its place.
 StatusOr<YamlNode> ParseYamlDocument(std::string_view text, TextPosition* where = nullptr);
