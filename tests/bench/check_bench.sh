@@ -28,8 +28,8 @@ timefmt='%e %U %S %M'  # wall s, user s, sys s, peak RSS KiB
 
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# Both output forms: the human report (the default) and --json, which for these domains also
-# carries the stack's shared policy certificate with its N subject alternative names.
+# Both output forms: the human report (the default) and --json, which also carries each
+# domain's policy and certificate details.
 # shellcheck disable=SC2046  # one argument per domain
 /usr/bin/time -f "$timefmt" -o "$work/text.time" "$mtasts" check \
   --dns-server "$MAILSTACK_DNS_SERVER" --ca-file "$MAILSTACK_CA_FILE" \
