@@ -18,9 +18,8 @@ say "dependencies"
 "$root/hack/install-deps.sh"
 
 say "build mtasts (build/, ccache in ~/.cache/mta-sts-operator)"
-cache=${XDG_CACHE_HOME:-$HOME/.cache}/mta-sts-operator
-export CCACHE_DIR=${CCACHE_DIR:-$cache/ccache}
-mkdir -p "$CCACHE_DIR"
+# shellcheck source=hack/ccache-env.sh
+. "$root/hack/ccache-env.sh"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j "$(nproc)" --target mtasts | tail -1
 mtasts() { "$root/build/src/cli/mtasts" "$@"; }

@@ -11,11 +11,8 @@ root=$PWD
 
 "$root/hack/install-deps.sh"
 
-cache=${XDG_CACHE_HOME:-$HOME/.cache}/mta-sts-operator
-export CCACHE_DIR=${CCACHE_DIR:-$cache/ccache}
-# Paths relative to the checkout, so a fresh clone in another folder hits the same cache.
-export CCACHE_BASEDIR=$root CCACHE_NOHASHDIR=1
-mkdir -p "$CCACHE_DIR"
+# shellcheck source=hack/ccache-env.sh
+. "$root/hack/ccache-env.sh"
 jobs=$(nproc)
 
 step() { printf '\n==> %s\n' "$*"; }
