@@ -2,6 +2,7 @@
 
 #include <cpprest/http_client.h>
 #include <cpprest/rawptrstream.h>
+#include <openssl/ssl.h>
 
 #include <atomic>
 #include <fstream>
@@ -29,6 +30,17 @@ Status StatusFromException(const std::exception& e, std::string_view what) {
     }
   }
   return UnavailableError(std::string(what) + ": " + e.what());
+}
+
+// Initialises OpenSSL before the first http_client creates cpprest's shared thread pool. Both
+// register their teardown with atexit, which runs in reverse order: left to cpprest, OpenSSL is
+// initialised after the pool exists, so at exit OPENSSL_cleanup frees OpenSSL's locks and tables
+// while the pool's threads still run (closing a cancelled watch's TLS connection, say), and the
+// process can hang or crash after main returns. Initialised first, it is torn down after the
+// pool has joined its threads.
+void InitOpenSslBeforeThreadPool() {
+  static const bool initialised = OPENSSL_init_ssl(0, nullptr) == 1;
+  (void)initialised;
 }
 
 // Whether a request that failed before any response may be sent again on a new connection. A
@@ -144,6 +156,7 @@ Transport::~Transport() = default;
 StatusOr<std::unique_ptr<Transport>> Transport::New(const Config& config,
                                                     std::chrono::seconds request_timeout,
                                                     std::string user_agent) {
+  InitOpenSslBeforeThreadPool();
   auto impl = std::make_unique<Impl>();
   impl->config = config;
   impl->user_agent = std::move(user_agent);
