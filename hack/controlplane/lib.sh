@@ -53,7 +53,14 @@ launch() {
   shift
   echo "==== $(date -u +%FT%TZ) starting: $*" >>"$state/$name.log"
   (cd "$state" && exec nohup "$@" >>"$state/$name.log" 2>&1 </dev/null) &
-  echo $! >"$state/$name.pid"
+  local pid=$! i
+  echo "$pid" >"$state/$name.pid"
+  # The child becomes the server only at its exec; until then its command line is bash's or
+  # nohup's, and `running` would take a server that is still starting for one that exited.
+  for ((i = 0; i < 100; i++)); do
+    { running "$name" || ! alive "$pid"; } && break
+    sleep 0.05
+  done
 }
 
 # stop_process NAME [SIGNAL]: signals the server (TERM by default), waits for it to exit, and
