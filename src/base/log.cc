@@ -5,8 +5,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <mutex>
+
+#include "base/utc_time.h"
 
 namespace mtasts {
 namespace {
@@ -38,20 +39,6 @@ void AppendJsonString(std::string& out, std::string_view s) {
   out += '"';
 }
 
-std::string Timestamp() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t secs = std::chrono::system_clock::to_time_t(now);
-  auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(millis));
-  return buf;
-}
-
 }  // namespace
 
 void SetLogLevel(LogLevel level) { g_level = level; }
@@ -68,7 +55,9 @@ bool ParseLogLevel(std::string_view text, LogLevel* level) {
 
 void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {
   if (level < g_level.load()) return;
-  std::string line = "{\"ts\":\"" + Timestamp() + "\",\"level\":\"";
+  std::string line = "{\"ts\":\"" +
+                     FormatUtc(std::chrono::system_clock::now(), SecondFraction::kMillis) +
+                     "\",\"level\":\"";
   line += kLevelNames[static_cast<int>(level)];
   line += "\",\"msg\":";
   AppendJsonString(line, message);

@@ -3,8 +3,8 @@
 namespace mtasts::cli {
 namespace {
 
-void Count(policy::Severity severity, ProblemCount& count) {
-  (severity == policy::Severity::kError ? count.errors : count.warnings)++;
+void Count(Severity severity, ProblemCount& count) {
+  (severity == Severity::kError ? count.errors : count.warnings)++;
 }
 
 }  // namespace
@@ -40,8 +40,8 @@ ProblemCount PrintIssues(const std::string& file, const std::vector<policy::Issu
   for (const policy::Issue& issue : all) {
     err << file << ":";
     err << (issue.line > 0 ? std::to_string(issue.line) + ": " : " ");
-    err << (issue.severity == policy::Severity::kError ? "error: " : "warning: ") << issue.message
-        << " [" << issue.code << "]\n";
+    err << (issue.severity == Severity::kError ? "error: " : "warning: ") << issue.message << " ["
+        << issue.code << "]\n";
     Count(issue.severity, count);
   }
   return count;

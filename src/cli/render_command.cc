@@ -1,8 +1,8 @@
 #include "cli/render_command.h"
 
-#include <ctime>
 #include <optional>
 
+#include "base/utc_time.h"
 #include "cli/args.h"
 #include "cli/command.h"
 #include "cli/document.h"
@@ -54,21 +54,11 @@ Examples:
 constexpr OptionSpec kOptions[] = {
     {"--mode", true}, {"--mx", true}, {"--at", true}, {"--only", true}};
 
-// "2026-11-28T21:00:00Z" -> time point; nullopt for anything else.
+// An RFC 3339 time with its offset ("2026-11-28T21:00:00Z"); nullopt for anything else.
 std::optional<Clock::TimePoint> ParseUtcTime(const std::string& text) {
-  std::tm tm{};
-  char zone = 0;
-  int consumed = 0;
-  if (text.size() != 20 ||
-      std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &zone, &consumed) != 7 ||
-      consumed != 20 || zone != 'Z' || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
-      tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60) {
-    return std::nullopt;
-  }
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
+  std::optional<DateTime> parsed = ParseDateTime(text);
+  if (!parsed || !parsed->had_offset) return std::nullopt;
+  return parsed->utc;
 }
 
 struct Rendered {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "base/strings.h"
 #include "dns/ares_channel.h"
 #include "dns/dns_message.h"
 
@@ -112,7 +113,7 @@ static void Absorb(const RawAnswer& raw, PendingQuery& q, int timeout_ms, int tr
   ChainedAnswer chain = FollowChain(*message, q.current, q.type);
   for (const std::string& target : chain.cname_chain) {
     bool seen =
-        target == CanonicalName(q.name) ||
+        target == CanonicalDomain(q.name) ||
         std::find(q.cname_chain.begin(), q.cname_chain.end(), target) != q.cname_chain.end();
     if (seen || chain.loop)
       return q.Fail(Outcome::kBadResponse, what + ": CNAME loop at " + target);

@@ -4,8 +4,9 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
-#include <cctype>
 #include <memory>
+
+#include "base/strings.h"
 
 namespace mtasts::dns {
 namespace {
@@ -26,7 +27,7 @@ StatusOr<std::string> ReadName(const unsigned char* msg, size_t length, size_t* 
   if (rc != ARES_SUCCESS) return InvalidArgumentError("malformed name in the DNS message");
   std::unique_ptr<char, decltype(&ares_free_string)> owned(raw, &ares_free_string);
   *at += static_cast<size_t>(encoded_length);
-  return CanonicalName(owned.get());
+  return CanonicalDomain(owned.get());
 }
 
 Status DecodeRdata(const unsigned char* msg, size_t length, size_t rdata_at, size_t rdlength,
@@ -70,14 +71,6 @@ Status DecodeRdata(const unsigned char* msg, size_t length, size_t rdata_at, siz
 
 }  // namespace
 
-std::string CanonicalName(std::string_view name) {
-  if (!name.empty() && name.back() == '.') name.remove_suffix(1);
-  std::string out(name);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 StatusOr<Message> DecodeMessage(const unsigned char* msg, size_t length) {
   if (length < kHeaderSize) return InvalidArgumentError("DNS message shorter than its header");
   Message out;
@@ -109,14 +102,14 @@ StatusOr<Message> DecodeMessage(const unsigned char* msg, size_t length) {
 
 ChainedAnswer FollowChain(const Message& message, std::string_view qname, uint16_t qtype) {
   ChainedAnswer out;
-  std::string current = CanonicalName(qname);
+  std::string current = CanonicalDomain(qname);
   // Each step consumes one CNAME, so the answer count bounds the walk.
   for (size_t step = 0; step <= message.answers.size(); ++step) {
     auto cname = std::find_if(message.answers.begin(), message.answers.end(), [&](auto& rr) {
       return rr.type == kTypeCname && rr.owner == current;
     });
     if (cname == message.answers.end() || qtype == kTypeCname) break;
-    bool seen = cname->name == CanonicalName(qname) ||
+    bool seen = cname->name == CanonicalDomain(qname) ||
                 std::find(out.cname_chain.begin(), out.cname_chain.end(), cname->name) !=
                     out.cname_chain.end();
     if (seen) {

@@ -42,9 +42,6 @@ struct Message {
 // Fails with kInvalidArgument when the bytes are not a well-formed response.
 StatusOr<Message> DecodeMessage(const unsigned char* bytes, size_t length);
 
-// "Example.COM." -> "example.com": the form names are compared and reported in.
-std::string CanonicalName(std::string_view name);
-
 // The answer to (qname, qtype) inside one message: the CNAME chain followed from qname, and the
 // records of qtype owned by its last name.
 struct ChainedAnswer {

@@ -1,5 +1,7 @@
 #include "dns/resolver.h"
 
+#include "base/strings.h"
+
 namespace mtasts::dns {
 
 std::string_view OutcomeName(Outcome outcome) {
@@ -24,10 +26,6 @@ std::string_view OutcomeName(Outcome outcome) {
   return "UNKNOWN";
 }
 
-std::string TxtRecord::Joined() const {
-  std::string out;
-  for (const std::string& s : strings) out += s;
-  return out;
-}
+std::string TxtRecord::Joined() const { return JoinTxtStrings(strings); }
 
 }  // namespace mtasts::dns

@@ -11,11 +11,10 @@
 #include <utility>
 #include <vector>
 
+#include "base/severity.h"
 #include "base/status.h"
 
 namespace mtasts::policy {
-
-enum class Severity { kError, kWarning };
 
 struct Issue {
   int line = 0;

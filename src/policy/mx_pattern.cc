@@ -1,16 +1,10 @@
 #include "policy/mx_pattern.h"
 
+#include "base/strings.h"
 #include "policy/syntax.h"
 
 namespace mtasts::policy {
 namespace {
-
-bool HasNonAscii(std::string_view text) {
-  for (char c : text) {
-    if (static_cast<unsigned char>(c) >= 0x80) return true;
-  }
-  return false;
-}
 
 // What is wrong with `pattern` and how to fix it, or nullptr if it is valid. Allocation-free,
 // since matching checks the pattern every time.

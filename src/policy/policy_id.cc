@@ -3,9 +3,9 @@
 #include <openssl/evp.h>
 
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
 
+#include "base/utc_time.h"
 #include "policy/syntax.h"
 
 namespace mtasts::policy {
@@ -37,18 +37,8 @@ std::string ContentDigest(std::string_view canonical_bytes) {
 }
 
 std::string MakePolicyId(std::string_view canonical_bytes, Clock::TimePoint now) {
-  using namespace std::chrono;
-  // Clock::TimePoint counts nanoseconds in 64 bits, so it spans the years 1677-2262: the year
-  // always has four digits and the id always 24 alphanumerics (a test checks both ends).
-  auto seconds = floor<std::chrono::seconds>(now);
-  year_month_day date{floor<days>(seconds)};
-  hh_mm_ss time{seconds - floor<days>(seconds)};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d%02u%02uT%02d%02d%02dZ", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
-                static_cast<int>(time.seconds().count()));
-  return std::string(buf) + ContentDigest(canonical_bytes);
+  // Years always have four digits (see utc_time.h), so the id is always 24 characters.
+  return FormatUtcCompact(now) + ContentDigest(canonical_bytes);
 }
 
 bool IdMatchesContent(std::string_view id, std::string_view canonical_bytes) {

@@ -1,15 +1,8 @@
 #include "policy/syntax.h"
 
-#include <cstdint>
 #include <cstdio>
 
 namespace mtasts::policy {
-
-std::string AsciiLowercase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = AsciiLower(c);
-  return out;
-}
 
 bool AsciiEqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -67,38 +60,6 @@ bool IsLdhDomain(std::string_view domain) {
     if (label.empty() || label.size() > 63) return false;
     if (label.front() == '-' || label.back() == '-') return false;
     label_start = i + 1;
-  }
-  return true;
-}
-
-bool IsValidUtf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    auto b = static_cast<unsigned char>(text[i]);
-    if (b < 0x80) {
-      ++i;
-      continue;
-    }
-    int extra;
-    uint32_t cp;
-    if ((b & 0xe0) == 0xc0) {
-      extra = 1, cp = b & 0x1f;
-    } else if ((b & 0xf0) == 0xe0) {
-      extra = 2, cp = b & 0x0f;
-    } else if ((b & 0xf8) == 0xf0) {
-      extra = 3, cp = b & 0x07;
-    } else {
-      return false;
-    }
-    if (i + extra >= text.size()) return false;  // truncated sequence
-    for (int k = 1; k <= extra; ++k) {
-      auto c = static_cast<unsigned char>(text[i + k]);
-      if ((c & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (c & 0x3f);
-    }
-    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-    i += extra + 1;
   }
   return true;
 }

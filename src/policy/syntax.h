@@ -1,10 +1,12 @@
 // Character-level grammar shared by the RFC 8461/8460 parsers: the ABNF terminals (ALPHA, DIGIT,
-// WSP), extension names and values, RFC 5321 domains and UTF-8 well-formedness. Pure functions,
-// no allocation; thread-safe.
+// WSP), extension names and values, RFC 5321 domains (the ASCII and UTF-8 tests are in
+// base/strings.h). Pure functions, no allocation; thread-safe.
 #pragma once
 
 #include <string>
 #include <string_view>
+
+#include "base/strings.h"
 
 namespace mtasts::policy {
 
@@ -14,7 +16,6 @@ inline bool IsAlnum(char c) { return IsAlpha(c) || IsDigit(c); }
 inline bool IsWsp(char c) { return c == ' ' || c == '\t'; }
 inline char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
-std::string AsciiLowercase(std::string_view text);
 bool AsciiEqualsIgnoreCase(std::string_view a, std::string_view b);
 
 // ext-name = (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / "."), shared by both RFCs.
@@ -33,9 +34,6 @@ bool IsPolicyIdSyntax(std::string_view id);
 // RFC 5321 Domain: LDH labels joined by ".", each label 1-63 octets, at most 253 octets in all,
 // no root dot. Upper case is allowed (names compare case-insensitively).
 bool IsLdhDomain(std::string_view domain);
-
-// Well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
-bool IsValidUtf8(std::string_view text);
 
 std::string_view TrimWsp(std::string_view text);
 std::string_view TrimTrailingWsp(std::string_view text);

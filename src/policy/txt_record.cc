@@ -2,33 +2,17 @@
 
 #include <string>
 
+#include "base/strings.h"
 #include "policy/syntax.h"
 
 namespace mtasts::policy {
-namespace {
-
-std::string Join(const TxtRr& rr) {
-  std::string out;
-  for (const std::string& s : rr) out += s;  // RFC 8461 §3.1: no spaces added
-  return out;
-}
-
-bool HasNonAscii(std::string_view text) {
-  for (char c : text) {
-    if (static_cast<unsigned char>(c) >= 0x80) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
 Parsed<std::string> SelectTxtRecord(const TxtRrset& rrset, std::string_view version_field) {
   IssueList issues;
   const std::string literal = std::string(version_field) + ";";
   std::string chosen;
   if (rrset.size() == 1) {
     // A lone record is judged by the grammar, which allows WSP before the first ";".
-    chosen = Join(rrset[0]);
+    chosen = JoinTxtStrings(rrset[0]);
     if (!chosen.starts_with(version_field)) {
       issues.Error(0, "no_record",
                    "the only TXT record does not begin with \"" + literal + "\": " + Quote(chosen));
@@ -37,7 +21,7 @@ Parsed<std::string> SelectTxtRecord(const TxtRrset& rrset, std::string_view vers
   }
   int candidates = 0, lookalikes = 0;
   for (const TxtRr& rr : rrset) {
-    std::string record = Join(rr);
+    std::string record = JoinTxtStrings(rr);
     if (record.starts_with(literal)) {
       ++candidates;
       chosen = std::move(record);

@@ -1,10 +1,10 @@
 #include "probe/certificate.h"
 
 #include <algorithm>
-#include <ctime>
 #include <string>
 
-#include "dns/dns_message.h"
+#include "base/strings.h"
+#include "base/utc_time.h"
 
 namespace mtasts::probe {
 namespace {
@@ -17,8 +17,8 @@ bool WellFormedHost(std::string_view host) {
 }  // namespace
 
 bool DnsIdMatches(std::string_view pattern_in, std::string_view host_in) {
-  std::string pattern = dns::CanonicalName(pattern_in);
-  std::string host = dns::CanonicalName(host_in);
+  std::string pattern = CanonicalDomain(pattern_in);
+  std::string host = CanonicalDomain(host_in);
   if (pattern.empty() || !WellFormedHost(host)) return false;
   if (pattern.find('*') == std::string::npos) return pattern == host;
   // The only wildcard we accept: "*." then at least two labels with no further '*'. This rules
@@ -62,15 +62,6 @@ std::string NameList(const CertificateFacts& cert) {
 }
 
 }  // namespace
-
-std::string FormatUtc(TimePoint time) {
-  std::time_t t = std::chrono::system_clock::to_time_t(time);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
 
 CertificateVerdict JudgeCertificate(const TlsFacts& tls, std::string_view host, TimePoint now,
                                     std::chrono::seconds min_validity) {

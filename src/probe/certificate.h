@@ -62,7 +62,4 @@ struct CertificateVerdict {
 CertificateVerdict JudgeCertificate(const TlsFacts& tls, std::string_view host, TimePoint now,
                                     std::chrono::seconds min_validity);
 
-// "2026-11-28T20:40:00Z".
-std::string FormatUtc(TimePoint time);
-
 }  // namespace mtasts::probe

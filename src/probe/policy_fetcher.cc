@@ -4,7 +4,7 @@
 #include <cctype>
 #include <utility>
 
-#include "dns/dns_message.h"
+#include "base/strings.h"
 #include "probe/http_response.h"
 #include "probe/tcp_connection.h"
 #include "probe/tls_session.h"
@@ -45,7 +45,7 @@ bool IsHostName(std::string_view name) {
 // The result for `domain` before any I/O; a failure already when the domain cannot be a name.
 PolicyFetchResult Begin(std::string_view domain) {
   PolicyFetchResult r;
-  r.host = "mta-sts." + dns::CanonicalName(domain);  // SNI is sent lower case, without a root dot
+  r.host = "mta-sts." + CanonicalDomain(domain);  // SNI is sent lower case, without a root dot
   r.url = "https://" + r.host + "/.well-known/mta-sts.txt";
   if (!IsHostName(r.host)) {
     Fail(r, FetchFailure::kNoAddress,

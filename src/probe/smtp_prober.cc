@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "dns/dns_message.h"
+#include "base/strings.h"
 #include "probe/smtp_reply.h"
 #include "probe/tcp_connection.h"
 #include "probe/tls_session.h"
@@ -156,7 +156,7 @@ SmtpProber::SmtpProber(std::shared_ptr<const TlsClient> tls, SmtpProbeOptions op
 
 SmtpProbeResult SmtpProber::Probe(std::string_view mx_host, std::string_view address) const {
   SmtpProbeResult r;
-  r.mx_host = dns::CanonicalName(mx_host);  // SNI is sent lower case, without a root dot
+  r.mx_host = CanonicalDomain(mx_host);  // SNI is sent lower case, without a root dot
   r.address = std::string(address);
   r.port = options_.port;
   auto tcp =

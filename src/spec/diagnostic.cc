@@ -9,14 +9,14 @@ std::string FormatDiagnostic(const Diagnostic& d) {
     if (d.column > 0) out += std::to_string(d.column) + ":";
     out += " ";
   }
-  out += d.severity == policy::Severity::kError ? "error: " : "warning: ";
+  out += d.severity == Severity::kError ? "error: " : "warning: ";
   if (!d.path.empty()) out += d.path + ": ";
   return out + d.message;
 }
 
 bool HasErrors(const std::vector<Diagnostic>& diagnostics) {
   for (const Diagnostic& d : diagnostics) {
-    if (d.severity == policy::Severity::kError) return true;
+    if (d.severity == Severity::kError) return true;
   }
   return false;
 }

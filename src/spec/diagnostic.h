@@ -5,12 +5,12 @@
 #include <string>
 #include <vector>
 
-#include "policy/issue.h"
+#include "base/severity.h"
 
 namespace mtasts::spec {
 
 struct Diagnostic {
-  policy::Severity severity = policy::Severity::kError;
+  Severity severity = Severity::kError;
   std::string path;  // "spec.rollout.testingPeriod", "spec.mx[1]"; empty for the whole document
   int line = 0;      // 1-based; 0 when unknown
   int column = 0;    // 1-based; 0 when unknown

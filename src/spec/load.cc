@@ -13,8 +13,6 @@
 namespace mtasts::spec {
 namespace {
 
-using policy::Severity;
-
 // Reads a schema-checked document by field path, falling back on the schema's defaults.
 class Fields {
  public:

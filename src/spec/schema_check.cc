@@ -227,7 +227,7 @@ class SchemaChecker {
     ReportAt(at.line, at.column, path, std::move(message));
   }
   void ReportAt(int line, int column, const std::string& path, std::string message) {
-    out_.push_back({policy::Severity::kError, path, line, column, std::move(message)});
+    out_.push_back({Severity::kError, path, line, column, std::move(message)});
   }
 
   std::vector<Diagnostic>& out_;

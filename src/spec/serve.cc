@@ -1,5 +1,7 @@
 #include "spec/serve.h"
 
+#include "base/strings.h"
+
 namespace mtasts::spec {
 
 int ModeRank(policy::Mode mode) {
@@ -27,8 +29,8 @@ StatusOr<policy::Policy> PolicyToServe(const MtaStsPolicySpec& spec, policy::Mod
   if (!spec.mx.empty()) {
     out.mx = spec.mx;
   } else {
-    for (std::string host : live_mx_hosts) {
-      if (host.ends_with('.')) host.pop_back();
+    for (const std::string& live : live_mx_hosts) {
+      std::string host = CanonicalDomain(live);
       if (!host.empty()) out.mx.push_back(std::move(host));
     }
   }

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <string>
 
+#include "base/strings.h"
 #include "policy/syntax.h"
 
 namespace mtasts::spec {
@@ -38,7 +39,7 @@ Status CheckTextInput(std::string_view text, std::size_t max_bytes, TextPosition
                        "control character " + Hex(c) + "; is this a binary file?");
       }
     }
-    if (!policy::IsValidUtf8(line)) {
+    if (!IsValidUtf8(line)) {
       return ErrorAt(line_number, 0, where, "invalid UTF-8; save the file as UTF-8");
     }
     if (end == std::string_view::npos) break;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "base/strings.h"
 #include "policy/mx_pattern.h"
 #include "policy/syntax.h"
 #include "spec/duration.h"
@@ -29,14 +30,14 @@ Status ValidatePolicyDomain(std::string_view domain) {
   if (domain.ends_with(".")) {
     return InvalidArgumentError(quoted + " ends with a dot; write it without the trailing dot");
   }
-  if (!policy::IsValidUtf8(domain) ||
+  if (!IsValidUtf8(domain) ||
       std::any_of(domain.begin(), domain.end(), [](char c) { return (c & 0x80) != 0; })) {
     return InvalidArgumentError(quoted + " is not ASCII; write internationalized names as " +
                                 "A-labels (xn--...), e.g. with `idn2 --quiet`");
   }
   if (HasUpperCase(domain)) {
     return InvalidArgumentError(quoted + " has upper case; write it in lower case: \"" +
-                                policy::AsciiLowercase(domain) + "\"");
+                                AsciiLowercase(domain) + "\"");
   }
   if (!policy::IsLdhDomain(domain)) {
     return InvalidArgumentError(quoted + " is not a domain name: use letters, digits and inner " +

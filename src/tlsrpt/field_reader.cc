@@ -4,7 +4,7 @@
 
 #include <limits>
 
-#include "tlsrpt/datetime.h"
+#include "base/utc_time.h"
 
 namespace mtasts::tlsrpt {
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/strings.h"
 #include "policy/issue.h"
 #include "policy/mx_pattern.h"
 #include "policy/policy_file.h"
@@ -13,7 +14,7 @@ namespace mtasts::validate {
 namespace {
 
 template <typename T>
-std::vector<std::string> Issues(const policy::Parsed<T>& parsed, policy::Severity severity) {
+std::vector<std::string> Issues(const policy::Parsed<T>& parsed, Severity severity) {
   std::vector<std::string> out;
   for (const policy::Issue& issue : parsed.issues) {
     // max_age gets its own finding (max-age-short); the selection's lookalike warning too.
@@ -28,7 +29,7 @@ std::vector<std::string> Issues(const policy::Parsed<T>& parsed, policy::Severit
 
 template <typename T>
 std::vector<std::string> Errors(const policy::Parsed<T>& parsed) {
-  return Issues(parsed, policy::Severity::kError);
+  return Issues(parsed, Severity::kError);
 }
 
 std::string FirstError(const std::vector<std::string>& errors) {
@@ -38,9 +39,7 @@ std::string FirstError(const std::vector<std::string>& errors) {
 int CountStartingWith(const policy::TxtRrset& rrset, std::string_view version) {
   int n = 0;
   for (const policy::TxtRr& rr : rrset) {
-    std::string joined;
-    for (const std::string& s : rr) joined += s;
-    if (joined.starts_with(version)) ++n;
+    if (JoinTxtStrings(rr).starts_with(version)) ++n;
   }
   return n;
 }
@@ -69,7 +68,7 @@ RecordAnalysis AnalyzeRecord(const TxtObservation& txt, std::string_view version
   auto parsed = parse(out.record);
   out.valid = parsed.ok();
   out.error = FirstError(Errors(parsed));
-  out.warnings = Issues(parsed, policy::Severity::kWarning);
+  out.warnings = Issues(parsed, Severity::kWarning);
   return out;
 }
 
@@ -79,7 +78,7 @@ PolicyAnalysis AnalyzePolicy(const PolicyFetchObservation& fetch) {
   if (!out.served) return out;
   policy::ParsedPolicy parsed = policy::ParsePolicy(fetch.body);
   out.errors = Errors(parsed);
-  out.warnings = Issues(parsed, policy::Severity::kWarning);
+  out.warnings = Issues(parsed, Severity::kWarning);
   out.valid = parsed.ok();
   if (parsed.ok()) {
     out.mode = std::string(policy::ModeName(parsed.value->mode));

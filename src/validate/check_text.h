@@ -5,12 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "base/utc_time.h"
 #include "validate/observations.h"
 
 namespace mtasts::validate {
 
-// "2026-12-24" (UTC).
-std::string FormatDate(TimePoint t);
 // Whole days from `now` until `t`; negative when `t` has passed.
 long DaysUntil(TimePoint now, TimePoint t);
 // Outside [not_before, not_after] at `now`.

@@ -9,9 +9,9 @@
 #include <string_view>
 #include <vector>
 
-namespace mtasts::validate {
+#include "base/severity.h"
 
-enum class Severity { kInfo, kWarning, kError };
+namespace mtasts::validate {
 
 enum class FindingCode {
   // DNS.
@@ -43,8 +43,6 @@ enum class FindingCode {
 // "sts-policy-fetch-error", ...: the stable spelling used in JSON and by tests.
 std::string_view FindingCodeName(FindingCode code);
 std::optional<FindingCode> ParseFindingCode(std::string_view name);
-// "error", "warning", "info".
-std::string_view SeverityName(Severity severity);
 
 struct Finding {
   FindingCode code;

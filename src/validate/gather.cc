@@ -1,8 +1,9 @@
 #include "validate/gather.h"
 
 #include <algorithm>
-#include <cctype>
 #include <string>
+
+#include "base/strings.h"
 
 namespace mtasts::validate {
 namespace {
@@ -20,17 +21,9 @@ std::string Describe(const std::string& error, dns::Outcome outcome) {
 
 }  // namespace
 
-std::string NormalizeDomain(std::string_view domain) {
-  std::string out(domain);
-  if (!out.empty() && out.back() == '.') out.pop_back();
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 Observations Gatherer::Gather(std::string_view domain) {
   Observations obs;
-  obs.domain = NormalizeDomain(domain);
+  obs.domain = CanonicalDomain(domain);
   obs.now = clock_.Now();
   obs.sts_txt = GatherTxt("_mta-sts." + obs.domain);
   obs.tlsrpt_txt = GatherTxt("_smtp._tls." + obs.domain);
@@ -60,7 +53,7 @@ void Gatherer::GatherMx(Observations& obs) {
   }
   std::vector<MxRecord> mxs;
   for (const dns::MxRecord& r : answer.records) {
-    mxs.push_back({NormalizeDomain(r.host), r.priority});
+    mxs.push_back({CanonicalDomain(r.host), r.priority});
   }
   if (mxs.empty()) {
     // RFC 5321 §5.1: no MX means the domain itself is the mail host.

@@ -33,7 +33,4 @@ class Gatherer {
   const Clock& clock_;
 };
 
-// Lower case, without a trailing dot: the form every name is compared in.
-std::string NormalizeDomain(std::string_view domain);
-
 }  // namespace mtasts::validate

@@ -1,8 +1,9 @@
 #include "validate/report_json.h"
 
-#include <chrono>
-#include <cstdio>
 #include <string>
+
+#include "base/strings.h"
+#include "base/utc_time.h"
 
 namespace mtasts::validate {
 namespace {
@@ -25,11 +26,7 @@ json NullIfEmpty(const std::string& s) { return s.empty() ? json(nullptr) : json
 
 json TxtToJson(const TxtObservation& txt, const RecordAnalysis& record) {
   json records = json::array();
-  for (const auto& rr : txt.records) {
-    std::string joined;
-    for (const std::string& s : rr) joined += s;
-    records.push_back(joined);
-  }
+  for (const auto& rr : txt.records) records.push_back(JoinTxtStrings(rr));
   return {{"name", txt.name},
           {"lookup", LookupName(txt.lookup)},
           {"records", records},
@@ -42,7 +39,7 @@ json CertToJson(const std::optional<CertFacts>& cert) {
   return {{"subject", cert->subject},
           {"san", cert->san},
           {"issuer", cert->issuer},
-          {"not_after", FormatTimestamp(cert->not_after)}};
+          {"not_after", FormatUtc(cert->not_after)}};
 }
 
 json PolicyToJson(const Report& r) {
@@ -84,18 +81,6 @@ json MxToJson(const Report& r, const CheckOptions& options) {
 }
 
 }  // namespace
-
-std::string FormatTimestamp(TimePoint t) {
-  const auto day = std::chrono::floor<std::chrono::days>(t);
-  const std::chrono::year_month_day ymd{day};
-  const std::chrono::hh_mm_ss hms{std::chrono::floor<std::chrono::seconds>(t - day)};
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()));
-  return buf;
-}
 
 json ReportToJson(const Report& r, const CheckOptions& options) {
   json sts = TxtToJson(r.obs.sts_txt, r.analysis.sts);

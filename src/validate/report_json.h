@@ -10,7 +10,4 @@ namespace mtasts::validate {
 
 nlohmann::json ReportToJson(const Report& report, const CheckOptions& options = {});
 
-// "2027-01-31T12:00:00Z".
-std::string FormatTimestamp(TimePoint t);
-
 }  // namespace mtasts::validate

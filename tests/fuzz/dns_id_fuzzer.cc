@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "dns/dns_message.h"
+#include "base/strings.h"
 #include "probe/certificate.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view host = input.substr(split + 1);
   bool match = mtasts::probe::DnsIdMatches(pattern, host);
   if (match && pattern.find('*') == std::string_view::npos &&
-      mtasts::dns::CanonicalName(pattern) != mtasts::dns::CanonicalName(host)) {
+      mtasts::CanonicalDomain(pattern) != mtasts::CanonicalDomain(host)) {
     __builtin_trap();
   }
   return 0;

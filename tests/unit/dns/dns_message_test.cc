@@ -182,12 +182,6 @@ TEST(DnsMessageTest, MalformedMessagesAreErrorsNotCrashes) {
   EXPECT_FALSE(wrong.Decode().ok());
 }
 
-TEST(DnsMessageTest, CanonicalName) {
-  EXPECT_EQ(CanonicalName("MX1.Example.COM."), "mx1.example.com");
-  EXPECT_EQ(CanonicalName("a.b"), "a.b");
-  EXPECT_EQ(CanonicalName("."), "");
-}
-
 TEST(ResolverTest, OutcomeClasses) {
   EXPECT_TRUE(IsNoRecord(Outcome::kNxDomain));
   EXPECT_TRUE(IsNoRecord(Outcome::kNoData));

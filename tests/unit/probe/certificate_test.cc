@@ -113,12 +113,6 @@ TEST(CertificateTest, JudgeOrdersTrustThenDatesThenName) {
   EXPECT_NE(v.detail.find("in 3 days"), std::string::npos) << v.detail;
 }
 
-TEST(CertificateTest, FormatUtc) {
-  EXPECT_EQ(FormatUtc(std::chrono::system_clock::from_time_t(0)), "1970-01-01T00:00:00Z");
-  EXPECT_EQ(FormatUtc(std::chrono::system_clock::from_time_t(1'700'000'000)),
-            "2023-11-14T22:13:20Z");
-}
-
 TEST(ResultTypeTest, Rfc8460Names) {
   EXPECT_EQ(ResultTypeName(ResultType::kStarttlsNotSupported), "starttls-not-supported");
   EXPECT_EQ(ResultTypeName(ResultType::kCertificateHostMismatch), "certificate-host-mismatch");

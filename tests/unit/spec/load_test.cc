@@ -89,7 +89,7 @@ TEST_P(LoadErrorTest, ReportsOneExactError) {
   EXPECT_FALSE(result.policy);
   std::vector<std::string> errors;
   for (const Diagnostic& d : result.diagnostics) {
-    if (d.severity == policy::Severity::kError) errors.push_back(FormatDiagnostic(d));
+    if (d.severity == Severity::kError) errors.push_back(FormatDiagnostic(d));
   }
   EXPECT_THAT(errors, ElementsAre(GetParam().diagnostic));
 }

@@ -1,7 +1,31 @@
-#include "tlsrpt/datetime.h"
+#include "base/utc_time.h"
 
-namespace mtasts::tlsrpt {
+#include <cstdio>
+
+namespace mtasts {
 namespace {
+
+struct UtcFields {
+  int year;
+  unsigned month, day;
+  int hour, minute, second;
+  long long micros;  // within the second
+};
+
+UtcFields Split(UtcTime time) {
+  using namespace std::chrono;
+  const auto micros = floor<microseconds>(time);
+  const auto day = floor<days>(micros);
+  const year_month_day date{day};
+  const hh_mm_ss clock{micros - day};
+  return {static_cast<int>(date.year()),
+          static_cast<unsigned>(date.month()),
+          static_cast<unsigned>(date.day()),
+          static_cast<int>(clock.hours().count()),
+          static_cast<int>(clock.minutes().count()),
+          static_cast<int>(clock.seconds().count()),
+          static_cast<long long>(clock.subseconds().count())};
+}
 
 // Reads exactly `width` digits at *pos.
 bool ReadNumber(std::string_view text, size_t* pos, int width, int* out) {
@@ -24,6 +48,35 @@ bool Expect(std::string_view text, size_t* pos, std::string_view chars) {
 }
 
 }  // namespace
+
+std::string FormatUtc(UtcTime time, SecondFraction fraction) {
+  const UtcFields f = Split(time);
+  char buf[40];
+  int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", f.year, f.month, f.day,
+                        f.hour, f.minute, f.second);
+  if (fraction == SecondFraction::kMillis) {
+    n += std::snprintf(buf + n, sizeof buf - n, ".%03lld", f.micros / 1000);
+  } else if (fraction == SecondFraction::kMicros) {
+    n += std::snprintf(buf + n, sizeof buf - n, ".%06lld", f.micros);
+  }
+  std::snprintf(buf + n, sizeof buf - n, "Z");
+  return buf;
+}
+
+std::string FormatDate(UtcTime time) {
+  const UtcFields f = Split(time);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", f.year, f.month, f.day);
+  return buf;
+}
+
+std::string FormatUtcCompact(UtcTime time) {
+  const UtcFields f = Split(time);
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%04d%02u%02uT%02d%02d%02dZ", f.year, f.month, f.day, f.hour,
+                f.minute, f.second);
+  return buf;
+}
 
 std::optional<DateTime> ParseDateTime(std::string_view text) {
   using namespace std::chrono;
@@ -61,4 +114,4 @@ std::optional<DateTime> ParseDateTime(std::string_view text) {
   return DateTime{sign == '+' ? local - offset : local + offset, true};
 }
 
-}  // namespace mtasts::tlsrpt
+}  // namespace mtasts
