@@ -4,9 +4,9 @@
 
 #include <atomic>
 #include <chrono>
-#include <cstdio>
 #include <mutex>
 
+#include "base/printable.h"
 #include "base/utc_time.h"
 
 namespace mtasts {
@@ -17,24 +17,13 @@ std::mutex g_write_mu;
 
 constexpr std::string_view kLevelNames[] = {"debug", "info", "warning", "error"};
 
+// Messages and fields often carry bytes from outside. After Printable there is no control
+// character and no invalid UTF-8 left, so only the quote and the backslash need escaping.
 void AppendJsonString(std::string& out, std::string_view s) {
   out += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
+  for (char c : Printable(s)) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
   }
   out += '"';
 }
