@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/json_text.h"
+#include "base/printable.h"
 #include "cli/check_options.h"
 #include "cli/command.h"
 #include "dns/ares_resolver.h"
@@ -48,7 +50,7 @@ class ReportPrinter {
       out_ << (index ? "\n" : "") << validate::ReportToText(report);
       return;
     }
-    const std::string text = validate::ReportToJson(report).dump(2);
+    const std::string text = DumpJson(validate::ReportToJson(report), 2);
     if (!array_) {
       out_ << text;
       return;
@@ -81,12 +83,12 @@ int Run(const CheckOptions& options, std::ostream& out, std::ostream& err) {
   dns_options.max_channels = std::max(16, options.concurrency);
   auto resolver = dns::AresResolver::Create(dns_options);
   if (!resolver.ok()) {
-    err << "mtasts check: --dns-server: " << resolver.status().message() << "\n";
+    err << "mtasts check: --dns-server: " << Printable(resolver.status().message()) << "\n";
     return kExitUsage;
   }
   auto tls = probe::TlsClient::Create({options.ca_file});
   if (!tls.ok()) {
-    err << "mtasts check: --ca-file: " << tls.status().message() << "\n";
+    err << "mtasts check: --ca-file: " << Printable(tls.status().message()) << "\n";
     return kExitUsage;
   }
   probe::PolicyFetchOptions fetch_options;
@@ -118,7 +120,7 @@ int Run(const CheckOptions& options, std::ostream& out, std::ostream& err) {
 int RunCheckCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   auto options = ParseCheckOptions(args);
   if (!options.ok()) {
-    err << "mtasts check: " << options.status().message() << "\n";
+    err << "mtasts check: " << Printable(options.status().message()) << "\n";
     return kExitUsage;
   }
   if (options->help) {

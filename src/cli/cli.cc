@@ -3,6 +3,7 @@
 #include <exception>
 #include <string_view>
 
+#include "base/printable.h"
 #include "cli/command.h"
 #include "spec/did_you_mean.h"
 
@@ -55,7 +56,7 @@ int Dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
     std::vector<std::string_view> names;
     for (const Command& c : Commands()) names.push_back(c.name);
     const auto suggestion = spec::ClosestName(name, names);
-    err << "mtasts: unknown command \"" << name << "\""
+    err << "mtasts: unknown command \"" << Printable(name) << "\""
         << (suggestion ? "; did you mean " + std::string(*suggestion) + "?" : "")
         << " (see mtasts --help)\n";
     return kExitUsage;

@@ -1,5 +1,7 @@
 #include "cli/document.h"
 
+#include "base/printable.h"
+
 namespace mtasts::cli {
 namespace {
 
@@ -28,7 +30,8 @@ ProblemCount PrintDiagnostics(const std::string& file, const std::vector<spec::D
                               std::ostream& err) {
   ProblemCount count;
   for (const spec::Diagnostic& d : all) {
-    err << file << (d.line > 0 ? ":" : ": ") << spec::FormatDiagnostic(d) << "\n";
+    // Field names and values come from the file: shown, never passed raw to the terminal.
+    err << Printable(file + (d.line > 0 ? ":" : ": ") + spec::FormatDiagnostic(d)) << "\n";
     Count(d.severity, count);
   }
   return count;
@@ -38,10 +41,10 @@ ProblemCount PrintIssues(const std::string& file, const std::vector<policy::Issu
                          std::ostream& err) {
   ProblemCount count;
   for (const policy::Issue& issue : all) {
-    err << file << ":";
-    err << (issue.line > 0 ? std::to_string(issue.line) + ": " : " ");
-    err << (issue.severity == Severity::kError ? "error: " : "warning: ") << issue.message << " ["
-        << issue.code << "]\n";
+    err << Printable(file + ":" + (issue.line > 0 ? std::to_string(issue.line) + ": " : " ") +
+                     (issue.severity == Severity::kError ? "error: " : "warning: ") +
+                     issue.message + " [" + issue.code + "]")
+        << "\n";
     Count(issue.severity, count);
   }
   return count;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/printable.h"
 #include "cli/args.h"
 #include "cli/command.h"
 #include "cli/document.h"
@@ -54,7 +55,7 @@ std::string Plural(int n, const char* noun) {
 int LintOne(const std::string& path, bool strict, std::ostream& out, std::ostream& err) {
   auto input = ReadTextInput(path);
   if (!input.ok()) {
-    err << "mtasts lint: " << input.status().message() << "\n";
+    err << "mtasts lint: " << Printable(input.status().message()) << "\n";
     return ExitStatusFor(input.status());
   }
   ProblemCount count;
@@ -65,7 +66,7 @@ int LintOne(const std::string& path, bool strict, std::ostream& out, std::ostrea
     kind = "policy file";
     count = PrintIssues(input->name, policy::ParsePolicy(input->text).issues, err);
   }
-  out << input->name << ": ";
+  out << Printable(input->name) << ": ";
   if (count.errors + count.warnings == 0) {
     out << "ok (" << kind << ")\n";
   } else {

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "base/printable.h"
 #include "base/utc_time.h"
 #include "cli/args.h"
 #include "cli/command.h"
@@ -111,7 +112,7 @@ Status CheckOptions(const ParsedArgs& args) {
 }
 
 int Fail(std::ostream& err, const Status& status, int exit_status) {
-  err << "mtasts render: " << status.message() << "\n";
+  err << "mtasts render: " << Printable(status.message()) << "\n";
   return exit_status;
 }
 

@@ -53,7 +53,10 @@ Parsed<std::vector<TxtField>> SplitTxtRecord(std::string_view record,
     issues.Error(0, code, std::move(message));
     return std::move(issues).Finish(std::vector<TxtField>{});
   };
-  if (HasNonAscii(record)) return fail("not_ascii", "the record must be US-ASCII");
+  if (HasNonAscii(record)) {
+    return fail("not_ascii",
+                "the record is not ASCII: " + Quote(record) + "; publish it in plain US-ASCII");
+  }
   if (!record.starts_with(version_field)) {
     return fail("not_version_first",
                 "the record must begin with exactly \"" + std::string(version_field) +

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "base/json_text.h"
 #include "base/strings.h"
 #include "base/utc_time.h"
 
@@ -94,9 +95,13 @@ json ReportToJson(const Report& r, const CheckOptions& options) {
                         {"target", f.target},
                         {"message", f.message}});
   }
-  return {{"domain", r.obs.domain},    {"txt", {{"mta_sts", sts}, {"tls_rpt", tlsrpt}}},
-          {"policy", PolicyToJson(r)}, {"mx", MxToJson(r, options)},
-          {"findings", findings},      {"enforce_ready", r.enforce_ready}};
+  // Records, replies and certificate names are bytes from outside: shown, never passed raw.
+  return PrintableJson({{"domain", r.obs.domain},
+                        {"txt", {{"mta_sts", sts}, {"tls_rpt", tlsrpt}}},
+                        {"policy", PolicyToJson(r)},
+                        {"mx", MxToJson(r, options)},
+                        {"findings", findings},
+                        {"enforce_ready", r.enforce_ready}});
 }
 
 }  // namespace mtasts::validate

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "base/printable.h"
 #include "validate/check_text.h"
 
 namespace mtasts::validate {
@@ -55,9 +56,10 @@ bool BelongsToHost(const MxHostObservation& host, const Finding& f) {
 
 class Writer {
  public:
+  // Every line passes here, and most hold bytes from outside: records, replies, names.
   void Line(int indent, const std::string& text) {
     out_.append(indent * 2, ' ');
-    out_ += text;
+    out_ += Printable(text);
     out_ += '\n';
   }
   void Findings(int indent, const std::vector<const Finding*>& findings) {

@@ -3,8 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <sstream>
 
+#include "base/strings.h"
 #include "cli/args.h"
 #include "cli/command.h"
 #include "cli/document.h"
@@ -82,6 +84,29 @@ TEST(CliTest, RenderChecksItsOptionsBeforeReading) {
   EXPECT_EQ(Cli({"render", "--only", "all", "x"}).status, kExitUsage);
   EXPECT_EQ(Cli({"render", "a", "b"}).status, kExitUsage);
   EXPECT_EQ(Cli({"render", "--mode"}).err, "mtasts render: --mode needs a value; see --help\n");
+}
+
+bool HasRawControl(const std::string& text) {
+  for (unsigned char c : text) {
+    if ((c < 0x20 && c != '\n') || c == 0x7f) return true;
+  }
+  return false;
+}
+
+TEST(CliTest, BytesFromTheUserAreShownEscaped) {
+  const std::string path = ::testing::TempDir() + "/hostile.yaml";
+  std::ofstream(path) << "apiVersion: mtasts.io/v1alpha1\nkind: MtaStsPolicy\nmetadata: {name: x}\n"
+                         "spec:\n  domain: \"ex\\e[31mample.com\"\n  mode: enforce\n"
+                         "  mx: [\"mx\\xff.example.com\"]\n  \"bad\\e[2Jkey\": 1\n";
+  Outcome run = Cli({"lint", path});
+  EXPECT_EQ(run.status, kExitProblems);
+  EXPECT_FALSE(HasRawControl(run.out + run.err)) << run.err;
+  EXPECT_TRUE(IsValidUtf8(run.out + run.err)) << run.err;
+  EXPECT_THAT(run.err, HasSubstr("spec.bad\\x1b[2Jkey: unknown field"));
+
+  run = Cli({"rend\x1b]0;owned\a"});
+  EXPECT_EQ(run.err.find('\x1b'), std::string::npos) << run.err;
+  EXPECT_THAT(run.err, HasSubstr("rend\\x1b]0;owned\\x07"));
 }
 
 TEST(ArgsTest, ParsesOptionsFlagsAndPositionals) {

@@ -2,6 +2,9 @@
 // pass/fail marks and fixes under the right group.
 #include <gtest/gtest.h>
 
+#include <string>
+
+#include "base/strings.h"
 #include "good_domain.h"
 #include "validate/evaluate.h"
 #include "validate/report_json.h"
@@ -11,6 +14,30 @@ namespace mtasts::validate {
 namespace {
 
 using testing::GoodDomain;
+
+// Bytes a hostile domain can put in its records, replies and certificates: octets that are not
+// UTF-8, a colour escape, a title-setting escape ended by BEL, a newline.
+const std::string kHostile = "\xff\xfe\x1b[31mred\x1b]0;owned\a\nforged";
+const std::string kShown = "\\xff\\xfe\\x1b[31mred\\x1b]0;owned\\x07\\x0aforged";
+
+Observations HostileDomain() {
+  Observations obs = GoodDomain();
+  obs.sts_txt.records = {{"v=STSv1; id=" + kHostile}};
+  obs.tlsrpt_txt.records = {{"v=TLSRPTv1; rua=mailto:" + kHostile}};
+  obs.policy.content_type = "text/plain" + kHostile;
+  obs.mx_hosts[0].addresses[0].cert->subject = "CN=" + kHostile;
+  obs.mx_hosts[0].addresses[0].cert->san = {kHostile};
+  obs.mx_hosts[0].addresses[0].cert->name_matches = false;
+  obs.mx_hosts[1].addresses[0] = {"192.0.2.2", false, false, "", std::nullopt, "554 " + kHostile};
+  return obs;
+}
+
+bool HasRawControl(const std::string& text) {
+  for (unsigned char c : text) {
+    if ((c < 0x20 && c != '\n') || c == 0x7f) return true;
+  }
+  return false;
+}
 
 TEST(ReportJsonTest, HealthyDomainHasEveryField) {
   const nlohmann::json j = ReportToJson(Evaluate(GoodDomain()));
@@ -76,6 +103,33 @@ TEST(ReportTextTest, GroupsFindingsUnderDnsPolicyAndTheirMx) {
   EXPECT_LT(tlsrpt, policy);
   EXPECT_LT(mx1, mx2);
   EXPECT_LT(mx2, mismatch);
+}
+
+TEST(ReportJsonTest, BytesFromOutsideAreShownEscaped) {
+  const nlohmann::json j = ReportToJson(Evaluate(HostileDomain()));
+  std::string text;
+  ASSERT_NO_THROW(text = j.dump()) << "a string is not UTF-8";
+  EXPECT_FALSE(HasRawControl(text));
+  EXPECT_EQ(j["txt"]["mta_sts"]["records"][0], "v=STSv1; id=" + kShown);
+  EXPECT_EQ(j["mx"][0]["addresses"][0]["cert"]["subject"], "CN=" + kShown);
+  EXPECT_EQ(j["mx"][0]["addresses"][0]["cert"]["san"][0], kShown);
+  EXPECT_EQ(j["mx"][1]["addresses"][0]["error"], "no SMTP service: 554 " + kShown);
+  for (const auto& f : j["findings"]) EXPECT_FALSE(HasRawControl(f["message"])) << f;
+}
+
+TEST(ReportTextTest, BytesFromOutsideAreShownEscaped) {
+  const std::string text = ReportToText(Evaluate(HostileDomain()));
+  EXPECT_FALSE(HasRawControl(text)) << text;
+  EXPECT_TRUE(IsValidUtf8(text)) << text;
+  EXPECT_EQ(text.find("\nforged"), std::string::npos) << "a forged line: " << text;
+  EXPECT_NE(text.find("\"v=STSv1; id=" + kShown + "\""), std::string::npos) << text;
+  EXPECT_NE(text.find("554 " + kShown), std::string::npos) << text;
+}
+
+TEST(ReportTextTest, RecordThatIsNotAsciiIsSaidToBe) {
+  const std::string text = ReportToText(Evaluate(HostileDomain()));
+  EXPECT_NE(text.find("[FAIL] sts-txt-invalid: "), std::string::npos) << text;
+  EXPECT_NE(text.find("not ASCII"), std::string::npos) << text;
 }
 
 }  // namespace
