@@ -73,7 +73,7 @@ class ReportPrinter {
   bool any_error_ = false;
 };
 
-int Run(const CheckOptions& options, std::ostream& out, std::ostream& err) {
+int Run(const CheckCommandOptions& options, std::ostream& out, std::ostream& err) {
   const std::chrono::seconds timeout(options.timeout_seconds);
   dns::ResolverOptions dns_options;
   dns_options.servers = options.dns_servers;
@@ -99,9 +99,9 @@ int Run(const CheckOptions& options, std::ostream& out, std::ostream& err) {
   const probe::PolicyFetcher fetcher(**resolver, *tls, fetch_options);
   const probe::SmtpProber prober(*tls, smtp_options);
 
-  validate::ProbePolicyFetcher policy_source(fetcher);
-  validate::ProbeSmtpProber smtp_source(prober);
-  validate::SharedSmtpProber shared(smtp_source);
+  validate::ProbePolicySource policy_source(fetcher);
+  validate::ProbeSmtpSource smtp_source(prober);
+  validate::SharedSmtpSource shared(smtp_source);
   validate::SharedAddressResolver shared_dns(**resolver);
   validate::Gatherer gatherer(shared_dns, policy_source, shared, RealClock::Get());
   ReportPrinter printer(out, options.json, options.domains.size());

@@ -86,7 +86,7 @@ StatusOr<int> ParseNumber(std::string_view flag, std::string_view text, int min,
   return value;
 }
 
-Status AddDomain(std::string_view arg, CheckOptions& options) {
+Status AddDomain(std::string_view arg, CheckCommandOptions& options) {
   std::string domain(arg);
   if (!domain.empty() && domain.back() == '.') domain.pop_back();
   if (domain.empty() || domain.starts_with("*") || !policy::ValidateMxPattern(domain).ok()) {
@@ -104,9 +104,9 @@ constexpr OptionSpec kOptions[] = {
 
 }  // namespace
 
-StatusOr<CheckOptions> ParseCheckOptions(const std::vector<std::string>& args) {
+StatusOr<CheckCommandOptions> ParseCheckOptions(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(const ParsedArgs parsed, ParseArgs(args, kOptions));
-  CheckOptions options;
+  CheckCommandOptions options;
   options.help = parsed.help;
   options.json = parsed.Has("--json");
   options.ca_file = parsed.Value("--ca-file");

@@ -9,7 +9,7 @@
 
 namespace mtasts::cli {
 
-struct CheckOptions {
+struct CheckCommandOptions {
   std::vector<std::string> domains;
   std::vector<std::string> dns_servers;  // "host[:port]", as c-ares takes them
   std::string ca_file;                   // empty: the system trust store
@@ -21,7 +21,7 @@ struct CheckOptions {
   bool help = false;
 };
 
-StatusOr<CheckOptions> ParseCheckOptions(const std::vector<std::string>& args);
+StatusOr<CheckCommandOptions> ParseCheckOptions(const std::vector<std::string>& args);
 
 extern const char kCheckUsage[];
 

@@ -59,38 +59,6 @@ PolicyFetchResult Begin(std::string_view domain) {
 
 std::string DefaultUserAgent() { return "mta-sts-operator/" MTASTS_VERSION; }
 
-std::string_view FetchFailureName(FetchFailure failure) {
-  switch (failure) {
-    case FetchFailure::kNone:
-      return "none";
-    case FetchFailure::kNoAddress:
-      return "no-address";
-    case FetchFailure::kDnsTemporary:
-      return "dns-temporary-failure";
-    case FetchFailure::kConnectFailed:
-      return "connect-failed";
-    case FetchFailure::kTimeout:
-      return "timeout";
-    case FetchFailure::kTlsHandshake:
-      return "tls-handshake-failed";
-    case FetchFailure::kCertUntrusted:
-      return "certificate-not-trusted";
-    case FetchFailure::kCertNameMismatch:
-      return "certificate-name-mismatch";
-    case FetchFailure::kCertExpired:
-      return "certificate-expired";
-    case FetchFailure::kMalformedHttp:
-      return "malformed-http";
-    case FetchFailure::kHttpStatus:
-      return "http-status";
-    case FetchFailure::kNotTextPlain:
-      return "not-text-plain";
-    case FetchFailure::kBodyTooLarge:
-      return "body-too-large";
-  }
-  return "unknown";
-}
-
 PolicyFetcher::PolicyFetcher(dns::Resolver& resolver, std::shared_ptr<const TlsClient> tls,
                              PolicyFetchOptions options, const Clock& clock)
     : resolver_(resolver), tls_(std::move(tls)), options_(std::move(options)), clock_(clock) {}

@@ -52,8 +52,6 @@ enum class FetchFailure {
   kBodyTooLarge,      // more than max_body bytes
 };
 
-std::string_view FetchFailureName(FetchFailure failure);  // "cert-name-mismatch", ...
-
 struct PolicyFetchResult {
   std::string host;     // mta-sts.<domain>
   std::string url;      // https://mta-sts.<domain>/.well-known/mta-sts.txt

@@ -40,13 +40,6 @@ std::string_view FindingCodeName(FindingCode code) {
   return "unknown";
 }
 
-std::optional<FindingCode> ParseFindingCode(std::string_view name) {
-  for (const auto& [c, n] : kNames) {
-    if (n == name) return c;
-  }
-  return std::nullopt;
-}
-
 std::string_view SeverityName(Severity severity) {
   switch (severity) {
     case Severity::kInfo:

@@ -4,7 +4,6 @@
 // thread-compatible.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,7 +41,6 @@ enum class FindingCode {
 
 // "sts-policy-fetch-error", ...: the stable spelling used in JSON and by tests.
 std::string_view FindingCodeName(FindingCode code);
-std::optional<FindingCode> ParseFindingCode(std::string_view name);
 // "error", "warning", "info".
 std::string_view SeverityName(Severity severity);
 

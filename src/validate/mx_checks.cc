@@ -21,7 +21,7 @@ void CheckMxCoverage(const Input& in, Findings* out) {
   if (!policy.valid || in.analysis.null_mx) return;
   for (size_t i = 0; i < in.obs.mx_hosts.size(); ++i) {
     if (in.analysis.mx_covered[i]) continue;
-    const MxRecord& mx = in.obs.mx_hosts[i].mx;
+    const MxEntry& mx = in.obs.mx_hosts[i].mx;
     std::string fix = "add \"mx: " + mx.host + "\"";
     if (const std::string wildcard = ParentWildcard(mx.host); !wildcard.empty()) {
       fix += " or \"mx: " + wildcard + "\"";

@@ -24,7 +24,7 @@ struct TxtObservation {
   std::string error;  // for kTemporaryFailure: what the resolver said
 };
 
-struct MxRecord {
+struct MxEntry {
   std::string host;  // lower case, no trailing dot; "" for a null MX (RFC 7505 ".")
   int priority = 0;
 };
@@ -55,7 +55,7 @@ struct SmtpObservation {
 };
 
 struct MxHostObservation {
-  MxRecord mx;
+  MxEntry mx;
   Lookup address_lookup = Lookup::kFound;  // A and AAAA together
   std::string address_error;
   std::vector<SmtpObservation> addresses;

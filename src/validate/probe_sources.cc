@@ -19,7 +19,7 @@ CertFacts ToCertFacts(const probe::TlsFacts& tls, std::string_view host) {
   return cert;
 }
 
-PolicyFetchObservation ProbePolicyFetcher::Fetch(std::string_view domain) {
+PolicyFetchObservation ProbePolicySource::Fetch(std::string_view domain) {
   const probe::PolicyFetchResult r = fetcher_.Fetch(domain);
   PolicyFetchObservation obs;
   obs.url = r.url;
@@ -63,7 +63,7 @@ PolicyFetchObservation ProbePolicyFetcher::Fetch(std::string_view domain) {
   return obs;
 }
 
-SmtpObservation ProbeSmtpProber::Probe(std::string_view mx_host, std::string_view ip) {
+SmtpObservation ProbeSmtpSource::Probe(std::string_view mx_host, std::string_view ip) {
   const probe::SmtpProbeResult r = prober_.Probe(mx_host, ip);
   SmtpObservation obs;
   obs.ip = std::string(ip);

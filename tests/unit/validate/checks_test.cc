@@ -12,9 +12,9 @@
 namespace mtasts::validate {
 namespace {
 
-using testing::GoodAddress;
-using testing::GoodDomain;
-using testing::TestNow;
+using test_data::GoodAddress;
+using test_data::GoodDomain;
+using test_data::TestNow;
 
 struct Case {
   std::string name;
@@ -260,7 +260,7 @@ const Case kCases[] = {
     {"NoMxImplicitDomainCovered",
      [](Observations& o) {
        o.implicit_mx = true;
-       o.mx_hosts = {testing::GoodMx("example.com", 0, "192.0.2.9")};
+       o.mx_hosts = {test_data::GoodMx("example.com", 0, "192.0.2.9")};
        o.policy.body = kPolicyHead + "mx: example.com\r\nmax_age: 1209600\r\n";
      },
      {},
@@ -268,7 +268,7 @@ const Case kCases[] = {
     {"NoMxImplicitDomainUncovered",
      [](Observations& o) {
        o.implicit_mx = true;
-       o.mx_hosts = {testing::GoodMx("example.com", 0, "192.0.2.9")};
+       o.mx_hosts = {test_data::GoodMx("example.com", 0, "192.0.2.9")};
        o.policy.body = kPolicyHead + "mx: *.example.com\r\nmax_age: 1209600\r\n";
      },
      {"validation-failure"},

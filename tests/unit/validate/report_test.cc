@@ -10,7 +10,7 @@
 namespace mtasts::validate {
 namespace {
 
-using testing::GoodDomain;
+using test_data::GoodDomain;
 
 TEST(ReportJsonTest, HealthyDomainHasEveryField) {
   const nlohmann::json j = ReportToJson(Evaluate(GoodDomain()));
