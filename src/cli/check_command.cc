@@ -92,10 +92,16 @@ int Run(const CheckCommandOptions& options, std::ostream& out, std::ostream& err
   probe::PolicyFetchOptions fetch_options;
   fetch_options.port = static_cast<uint16_t>(options.https_port);
   fetch_options.timeout = timeout;
+  // A person checking a domain still wants to see its private MX; the operator refuses them.
+  const probe::PrivateAddresses private_addresses = options.allow_private_addresses
+                                                        ? probe::PrivateAddresses::kAllow
+                                                        : probe::PrivateAddresses::kProbeAndWarn;
+  fetch_options.private_addresses = private_addresses;
   probe::SmtpProbeOptions smtp_options;
   smtp_options.port = static_cast<uint16_t>(options.smtp_port);
   smtp_options.connect_timeout = timeout;
   smtp_options.step_timeout = timeout;
+  smtp_options.private_addresses = private_addresses;
   const probe::PolicyFetcher fetcher(**resolver, *tls, fetch_options);
   const probe::SmtpProber prober(*tls, smtp_options);
 

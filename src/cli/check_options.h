@@ -18,6 +18,7 @@ struct CheckCommandOptions {
   int timeout_seconds = 30;
   int concurrency = 16;
   bool json = false;
+  bool allow_private_addresses = false;  // probe special-purpose addresses without a warning
   bool help = false;
 };
 

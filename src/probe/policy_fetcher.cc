@@ -76,13 +76,25 @@ PolicyFetchResult PolicyFetcher::Fetch(std::string_view domain) const {
   }
   Deadline deadline = Steady::now() + options_.timeout;
   std::string errors;
+  std::string refused;
   for (const dns::AddressRecord& record : answer.records) {
+    std::string range = ReportedPrivateRange(options_.private_addresses, record.address);
+    if (!range.empty() && options_.private_addresses == PrivateAddresses::kRefuse) {
+      if (refused.empty()) r.private_range = range;
+      refused += (refused.empty() ? "" : ", ") + record.address + " (" + range + ")";
+      continue;
+    }
     auto tcp = TcpConnection::Connect(record.address, options_.port, deadline);
     if (tcp.ok()) {
       r.address = record.address;
+      r.private_range = range;
       return FetchOver(r, **tcp, deadline);
     }
     errors += (errors.empty() ? "" : "; ") + tcp.status().message();
+  }
+  if (errors.empty() && !refused.empty()) {
+    return Fail(r, FetchFailure::kPrivateAddress,
+                r.host + " has only special-purpose addresses, not fetched from: " + refused);
   }
   return Fail(r, FetchFailure::kConnectFailed, "no address of " + r.host + " accepted: " + errors);
 }

@@ -20,8 +20,10 @@ enum class FindingCode {
   kStsTxtMultiple,       // more than one v=STSv1 record: senders see no policy
   kTlsRptTxtMissing,
   kTlsRptTxtInvalid,
-  kMxNull,     // RFC 7505 null MX: the domain accepts no mail
-  kMxMissing,  // no MX records: senders use the domain's own address (implicit MX)
+  kMxNull,                // RFC 7505 null MX: the domain accepts no mail
+  kMxMissing,             // no MX records: senders use the domain's own address (implicit MX)
+  kMxAddressPrivate,      // an MX address in a special-purpose range: public senders fail
+  kPolicyAddressPrivate,  // the same for mta-sts.D
   // The policy file.
   kStsPolicyFetchError,  // RFC 8460: could not retrieve the policy
   kStsWebPkiInvalid,     // RFC 8460: the policy host's certificate failed validation

@@ -57,7 +57,7 @@ void CheckMxReachable(const Input& in, Findings* out) {
       continue;
     }
     for (const SmtpObservation& address : host.addresses) {
-      if (address.connected) continue;
+      if (address.connected || address.refused) continue;  // refused: CheckPrivateAddresses
       out->push_back({FindingCode::kMxUnreachable, Severity::kError, address.ip,
                       "no SMTP service at " + address.ip + " (" + host.mx.host + "): " +
                           address.error + "; make the MX answer on port 25 or remove the address"});
