@@ -58,6 +58,10 @@ StatusOr<ParsedArgs> ParseArgs(const std::vector<std::string>& args,
           (suggestion ? "; did you mean " + std::string(*suggestion) + "?" : "; see --help"));
     }
     if (!spec->takes_value) {
+      if (equals != std::string::npos && spec->optional_value) {
+        parsed.options.emplace_back(name, arg.substr(equals + 1));
+        continue;
+      }
       if (equals != std::string::npos) return InvalidArgumentError(name + " takes no value");
       parsed.options.emplace_back(name, "");
     } else if (equals != std::string::npos) {

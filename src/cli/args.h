@@ -15,6 +15,9 @@ namespace mtasts::cli {
 struct OptionSpec {
   std::string_view name;  // "--mode"
   bool takes_value = false;
+  // A flag that may also be written "--name=value" (e.g. "--allow-private-addresses=false");
+  // given bare, its value is "".
+  bool optional_value = false;
 };
 
 struct ParsedArgs {

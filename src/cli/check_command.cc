@@ -75,7 +75,7 @@ class ReportPrinter {
   bool any_error_ = false;
 };
 
-int Run(const CheckOptions& options, std::ostream& out, std::ostream& err) {
+int Run(const CheckCommandOptions& options, std::ostream& out, std::ostream& err) {
   const std::chrono::seconds timeout(options.timeout_seconds);
   dns::ResolverOptions dns_options;
   dns_options.servers = options.dns_servers;
@@ -94,16 +94,22 @@ int Run(const CheckOptions& options, std::ostream& out, std::ostream& err) {
   probe::PolicyFetchOptions fetch_options;
   fetch_options.port = static_cast<uint16_t>(options.https_port);
   fetch_options.timeout = timeout;
+  // A person checking a domain still wants to see its private MX; the operator refuses them.
+  const probe::PrivateAddresses private_addresses = options.allow_private_addresses
+                                                        ? probe::PrivateAddresses::kAllow
+                                                        : probe::PrivateAddresses::kProbeAndWarn;
+  fetch_options.private_addresses = private_addresses;
   probe::SmtpProbeOptions smtp_options;
   smtp_options.port = static_cast<uint16_t>(options.smtp_port);
   smtp_options.connect_timeout = timeout;
   smtp_options.step_timeout = timeout;
+  smtp_options.private_addresses = private_addresses;
   const probe::PolicyFetcher fetcher(**resolver, *tls, fetch_options);
   const probe::SmtpProber prober(*tls, smtp_options);
 
-  validate::ProbePolicyFetcher policy_source(fetcher);
-  validate::ProbeSmtpProber smtp_source(prober);
-  validate::SharedSmtpProber shared(smtp_source);
+  validate::ProbePolicySource policy_source(fetcher);
+  validate::ProbeSmtpSource smtp_source(prober);
+  validate::SharedSmtpSource shared(smtp_source);
   validate::SharedAddressResolver shared_dns(**resolver);
   validate::Gatherer gatherer(shared_dns, policy_source, shared, RealClock::Get());
   ReportPrinter printer(out, options.json, options.domains.size());

@@ -28,6 +28,12 @@ Options:
   --concurrency N           domains checked at the same time (default 16). Whatever N, each
                             destination address gets one SMTP connection at a time, and an
                             MX host shared by several domains is probed once per run.
+  --allow-private-addresses[=true|false]
+                            probe MX and policy-host addresses in loopback, private,
+                            link-local, CGNAT, multicast and other special-purpose ranges
+                            without the mx-address-private / policy-address-private
+                            warning (they are probed either way; the operator refuses them
+                            unless it is given the same flag)
   --json                    print one JSON object per domain (an array for several)
   -h, --help                print this help
 
@@ -54,6 +60,11 @@ Finding codes (RFC 8460 result types where one fits):
     certificate-host-mismatch  no SAN DNS name matches the MX host (no CN fallback)
     certificate-expiring     an MX certificate valid for less than 14 more days
   warnings
+    mx-address-private       an MX address in a loopback, private, link-local, CGNAT,
+                             multicast or other special-purpose range: public senders
+                             cannot reach it (an error for the operator, which does not
+                             probe it; silenced by --allow-private-addresses)
+    policy-address-private   the same for the address of mta-sts.DOMAIN
     certificate-expiring     a certificate valid for less than 30 more days
     max-age-short            max_age under one day
     mx-pattern-unused        an mx pattern that matches no MX host
@@ -86,7 +97,7 @@ StatusOr<int> ParseNumber(std::string_view flag, std::string_view text, int min,
   return value;
 }
 
-Status AddDomain(std::string_view arg, CheckOptions& options) {
+Status AddDomain(std::string_view arg, CheckCommandOptions& options) {
   std::string domain(arg);
   if (!domain.empty() && domain.back() == '.') domain.pop_back();
   if (domain.empty() || domain.starts_with("*") || !policy::ValidateMxPattern(domain).ok()) {
@@ -98,18 +109,33 @@ Status AddDomain(std::string_view arg, CheckOptions& options) {
 }
 
 constexpr OptionSpec kOptions[] = {
-    {"--dns-server", true}, {"--ca-file", true},     {"--https-port", true}, {"--smtp-port", true},
-    {"--timeout", true},    {"--concurrency", true}, {"--json", false},
+    {"--dns-server", true}, {"--ca-file", true},
+    {"--https-port", true}, {"--smtp-port", true},
+    {"--timeout", true},    {"--concurrency", true},
+    {"--json", false},      {"--allow-private-addresses", false, true},
 };
+
+// "--allow-private-addresses", "--allow-private-addresses=true" or "...=false".
+StatusOr<bool> ParseSwitch(std::string_view flag, const std::string& value) {
+  if (value.empty() || value == "true") return true;
+  if (value == "false") return false;
+  return Usage(std::string(flag) + " is given bare or as " + std::string(flag) +
+               "=true|false, not \"" + value + "\"");
+}
 
 }  // namespace
 
-StatusOr<CheckOptions> ParseCheckOptions(const std::vector<std::string>& args) {
+StatusOr<CheckCommandOptions> ParseCheckOptions(const std::vector<std::string>& args) {
   ASSIGN_OR_RETURN(const ParsedArgs parsed, ParseArgs(args, kOptions));
-  CheckOptions options;
+  CheckCommandOptions options;
   options.help = parsed.help;
   options.json = parsed.Has("--json");
   options.ca_file = parsed.Value("--ca-file");
+  if (parsed.Has("--allow-private-addresses")) {
+    ASSIGN_OR_RETURN(
+        options.allow_private_addresses,
+        ParseSwitch("--allow-private-addresses", parsed.Value("--allow-private-addresses")));
+  }
   for (const std::string& server : parsed.Values("--dns-server")) {
     if (server.empty()) return Usage("--dns-server needs HOST or HOST:PORT");
     options.dns_servers.push_back(server);

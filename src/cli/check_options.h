@@ -9,7 +9,7 @@
 
 namespace mtasts::cli {
 
-struct CheckOptions {
+struct CheckCommandOptions {
   std::vector<std::string> domains;
   std::vector<std::string> dns_servers;  // "host[:port]", as c-ares takes them
   std::string ca_file;                   // empty: the system trust store
@@ -18,10 +18,11 @@ struct CheckOptions {
   int timeout_seconds = 30;
   int concurrency = 16;
   bool json = false;
+  bool allow_private_addresses = false;  // probe special-purpose addresses without a warning
   bool help = false;
 };
 
-StatusOr<CheckOptions> ParseCheckOptions(const std::vector<std::string>& args);
+StatusOr<CheckCommandOptions> ParseCheckOptions(const std::vector<std::string>& args);
 
 extern const char kCheckUsage[];
 

@@ -94,7 +94,7 @@ int PrintRendered(const Rendered& r, const std::string& only, std::ostream& out,
 }
 
 // Usage mistakes in the options, before any file is read.
-Status CheckOptions(const ParsedArgs& args) {
+Status CheckRenderUsage(const ParsedArgs& args) {
   if (args.positional.size() != 1) {
     return InvalidArgumentError("expected one FILE (or - for standard input); see --help");
   }
@@ -125,7 +125,7 @@ int RunRenderCommand(const std::vector<std::string>& argv, std::ostream& out, st
     out << kHelp;
     return kExitOk;
   }
-  if (Status usage = CheckOptions(*args); !usage.ok()) return Fail(err, usage, kExitUsage);
+  if (Status usage = CheckRenderUsage(*args); !usage.ok()) return Fail(err, usage, kExitUsage);
 
   auto input = ReadTextInput(args->positional[0]);
   if (!input.ok()) return Fail(err, input.status(), ExitStatusFor(input.status()));

@@ -34,12 +34,6 @@ struct Parsed {
   std::vector<Issue> issues;
 
   bool ok() const { return value.has_value(); }
-  bool HasWarnings() const {
-    for (const Issue& i : issues) {
-      if (i.severity == Severity::kWarning) return true;
-    }
-    return false;
-  }
   // The first error as an InvalidArgument status ("code: message"), or OK.
   Status status() const {
     for (const Issue& i : issues) {

@@ -59,38 +59,6 @@ PolicyFetchResult Begin(std::string_view domain) {
 
 std::string DefaultUserAgent() { return "mta-sts-operator/" MTASTS_VERSION; }
 
-std::string_view FetchFailureName(FetchFailure failure) {
-  switch (failure) {
-    case FetchFailure::kNone:
-      return "none";
-    case FetchFailure::kNoAddress:
-      return "no-address";
-    case FetchFailure::kDnsTemporary:
-      return "dns-temporary-failure";
-    case FetchFailure::kConnectFailed:
-      return "connect-failed";
-    case FetchFailure::kTimeout:
-      return "timeout";
-    case FetchFailure::kTlsHandshake:
-      return "tls-handshake-failed";
-    case FetchFailure::kCertUntrusted:
-      return "certificate-not-trusted";
-    case FetchFailure::kCertNameMismatch:
-      return "certificate-name-mismatch";
-    case FetchFailure::kCertExpired:
-      return "certificate-expired";
-    case FetchFailure::kMalformedHttp:
-      return "malformed-http";
-    case FetchFailure::kHttpStatus:
-      return "http-status";
-    case FetchFailure::kNotTextPlain:
-      return "not-text-plain";
-    case FetchFailure::kBodyTooLarge:
-      return "body-too-large";
-  }
-  return "unknown";
-}
-
 PolicyFetcher::PolicyFetcher(dns::Resolver& resolver, std::shared_ptr<const TlsClient> tls,
                              PolicyFetchOptions options, const Clock& clock)
     : resolver_(resolver), tls_(std::move(tls)), options_(std::move(options)), clock_(clock) {}
@@ -108,13 +76,25 @@ PolicyFetchResult PolicyFetcher::Fetch(std::string_view domain) const {
   }
   Deadline deadline = Steady::now() + options_.timeout;
   std::string errors;
+  std::string refused;
   for (const dns::AddressRecord& record : answer.records) {
+    std::string range = ReportedPrivateRange(options_.private_addresses, record.address);
+    if (!range.empty() && options_.private_addresses == PrivateAddresses::kRefuse) {
+      if (refused.empty()) r.private_range = range;
+      refused += (refused.empty() ? "" : ", ") + record.address + " (" + range + ")";
+      continue;
+    }
     auto tcp = TcpConnection::Connect(record.address, options_.port, deadline);
     if (tcp.ok()) {
       r.address = record.address;
+      r.private_range = range;
       return FetchOver(r, **tcp, deadline);
     }
     errors += (errors.empty() ? "" : "; ") + tcp.status().message();
+  }
+  if (errors.empty() && !refused.empty()) {
+    return Fail(r, FetchFailure::kPrivateAddress,
+                r.host + " has only special-purpose addresses, not fetched from: " + refused);
   }
   return Fail(r, FetchFailure::kConnectFailed, "no address of " + r.host + " accepted: " + errors);
 }

@@ -17,6 +17,7 @@
 
 #include "base/clock.h"
 #include "dns/resolver.h"
+#include "probe/address_range.h"
 #include "probe/byte_stream.h"
 #include "probe/certificate.h"
 #include "probe/result_type.h"
@@ -34,11 +35,15 @@ struct PolicyFetchOptions {
   std::chrono::milliseconds timeout{60000};  // whole fetch: connect, handshake, request, body
   size_t max_body = 64 * 1024;               // a larger body is an error, never truncated
   std::string user_agent = DefaultUserAgent();
+  // Applies to the addresses Fetch resolves, never to FetchFrom's: the operator's own serving
+  // endpoints are pod addresses, private by nature.
+  PrivateAddresses private_addresses = PrivateAddresses::kRefuse;
 };
 
 enum class FetchFailure {
   kNone,
   kNoAddress,         // mta-sts.<domain> has no A/AAAA (see dns_outcome)
+  kPrivateAddress,    // every address is special-purpose, none connected to (see private_range)
   kDnsTemporary,      // the address lookup failed temporarily (see dns_outcome)
   kConnectFailed,     // no address accepted a TCP connection
   kTimeout,           // the overall timeout ran out
@@ -52,12 +57,13 @@ enum class FetchFailure {
   kBodyTooLarge,      // more than max_body bytes
 };
 
-std::string_view FetchFailureName(FetchFailure failure);  // "cert-name-mismatch", ...
-
 struct PolicyFetchResult {
   std::string host;     // mta-sts.<domain>
   std::string url;      // https://mta-sts.<domain>/.well-known/mta-sts.txt
   std::string address;  // the address the answer came from; "" if none connected
+  // The special-purpose range of `address` (or, with kPrivateAddress, of the first address
+  // refused), unless private addresses are allowed.
+  std::string private_range;
   FetchFailure failure = FetchFailure::kNone;
   ResultType result_type = ResultType::kSuccess;
   std::string detail;                       // for failures: what went wrong, readable

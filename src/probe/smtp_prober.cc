@@ -124,6 +124,8 @@ std::string_view SmtpFailureName(SmtpFailure failure) {
   switch (failure) {
     case SmtpFailure::kNone:
       return "none";
+    case SmtpFailure::kPrivateAddress:
+      return "private-address";
     case SmtpFailure::kConnectFailed:
       return "connect-failed";
     case SmtpFailure::kTimeout:
@@ -159,6 +161,11 @@ SmtpProbeResult SmtpProber::Probe(std::string_view mx_host, std::string_view add
   r.mx_host = CanonicalDomain(mx_host);  // SNI is sent lower case, without a root dot
   r.address = std::string(address);
   r.port = options_.port;
+  r.private_range = ReportedPrivateRange(options_.private_addresses, address);
+  if (!r.private_range.empty() && options_.private_addresses == PrivateAddresses::kRefuse) {
+    return Fail(r, SmtpFailure::kPrivateAddress,
+                "not probed: the address is in the " + r.private_range + " range");
+  }
   auto tcp =
       TcpConnection::Connect(address, options_.port, Steady::now() + options_.connect_timeout);
   if (!tcp.ok()) return Fail(r, SmtpFailure::kConnectFailed, tcp.status().message());

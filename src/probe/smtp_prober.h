@@ -19,6 +19,7 @@
 
 #include "base/clock.h"
 #include "base/status.h"
+#include "probe/address_range.h"
 #include "probe/certificate.h"
 #include "probe/result_type.h"
 #include "probe/tls_client.h"
@@ -31,10 +32,12 @@ struct SmtpProbeOptions {
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds step_timeout{30000};      // each reply, the handshake
   std::chrono::seconds min_validity{14 * 24 * 3600};  // expiring sooner is flagged
+  PrivateAddresses private_addresses = PrivateAddresses::kRefuse;
 };
 
 enum class SmtpFailure {
   kNone,
+  kPrivateAddress,    // a special-purpose address, not connected to (PrivateAddresses::kRefuse)
   kConnectFailed,     // TCP connect refused, unreachable or timed out
   kTimeout,           // a step after connect timed out
   kProtocolError,     // malformed reply, unexpected code, connection closed early
@@ -57,6 +60,7 @@ struct SmtpProbeResult {
   SmtpFailure failure = SmtpFailure::kNone;
   ResultType result_type = ResultType::kSuccess;
   std::string detail;                      // for failures: what went wrong, readable
+  std::string private_range;               // the special-purpose range of `address`, unless allowed
   bool expiring_soon = false;              // valid, but notAfter is within min_validity (a warning)
   std::string banner;                      // the greeting's text, lines joined by "\n"
   std::vector<std::string> ehlo_keywords;  // upper case, from the plaintext EHLO

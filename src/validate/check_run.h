@@ -1,7 +1,7 @@
 // CheckDomains: gathers and evaluates many domains at once, `concurrency` at a time, and hands
 // each report on in the order the domains were given, as soon as every earlier one is done, so
 // a run over thousands of domains holds only the reports still waiting for an earlier one.
-// Politeness towards shared MX hosts is the SmtpProber's business (SharedSmtpProber); this only
+// Politeness towards shared MX hosts is the SmtpSource's business (SharedSmtpSource); this only
 // bounds how many domains are in flight.
 //
 // Thread-safety: call from one thread; it starts and joins its own workers, which share the

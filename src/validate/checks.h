@@ -35,6 +35,7 @@ void CheckDnsLookups(const Input& in, Findings* out);
 void CheckStsTxt(const Input& in, Findings* out);
 void CheckTlsRptTxt(const Input& in, Findings* out);
 void CheckMxSet(const Input& in, Findings* out);
+void CheckPrivateAddresses(const Input& in, Findings* out);
 // The policy file (policy_checks.cc).
 void CheckPolicyFetch(const Input& in, Findings* out);
 void CheckPolicyHostCertificate(const Input& in, Findings* out);

@@ -104,4 +104,33 @@ void CheckMxSet(const Input& in, Findings* out) {
   }
 }
 
+void CheckPrivateAddresses(const Input& in, Findings* out) {
+  // Refused addresses were never probed, so nothing else vouches for them: that blocks enforce.
+  // Probed ones were judged like any other, and only a person's check probes them.
+  const auto severity = [](bool refused) {
+    return refused ? Severity::kError : Severity::kWarning;
+  };
+  const auto not_probed = [](bool refused) { return refused ? " (not probed)" : ""; };
+  const PolicyFetchObservation& policy = in.obs.policy;
+  if (!policy.private_range.empty()) {
+    const bool refused = policy.failure == PolicyFetchObservation::Failure::kPrivateAddress;
+    const std::string host = "mta-sts." + in.obs.domain;
+    out->push_back({FindingCode::kPolicyAddressPrivate, severity(refused), host,
+                    host + " resolves to the " + policy.private_range + " range" +
+                        not_probed(refused) +
+                        ", which public senders cannot reach, so they find no policy; "
+                        "publish its public address"});
+  }
+  for (const MxHostObservation& host : in.obs.mx_hosts) {
+    for (const SmtpObservation& address : host.addresses) {
+      if (address.private_range.empty()) continue;
+      out->push_back({FindingCode::kMxAddressPrivate, severity(address.refused), address.ip,
+                      host.mx.host + " has the address " + address.ip + " in the " +
+                          address.private_range + " range" + not_probed(address.refused) +
+                          ", which public senders cannot reach; publish the MX's public "
+                          "address instead"});
+    }
+  }
+}
+
 }  // namespace mtasts::validate

@@ -8,11 +8,12 @@ namespace {
 
 // The order is the order a domain owner fixes things in: DNS first, then the policy, then each
 // MX. Every error-severity finding blocks enforce.
-constexpr std::array<Check, 13> kChecks = {
+constexpr std::array<Check, 14> kChecks = {
     CheckDnsLookups,             // a lookup that failed proves nothing either way
     CheckStsTxt,                 // gate 4: exactly one valid v=STSv1 record
     CheckTlsRptTxt,              // reports tell the owner when senders fail (not a gate)
     CheckMxSet,                  // null MX and implicit MX change what the rest means
+    CheckPrivateAddresses,       // addresses public senders cannot reach, probed or not
     CheckPolicyFetch,            // gate 3: 200 at the exact URL, trusted certificate, no redirect
     CheckPolicyHostCertificate,  // I4: warn before the policy host's certificate expires
     CheckPolicyContent,          // gate 3: text/plain and a strictly valid policy

@@ -7,7 +7,7 @@
 namespace mtasts::validate {
 namespace {
 
-constexpr std::array<std::pair<FindingCode, std::string_view>, 21> kNames = {{
+constexpr std::array<std::pair<FindingCode, std::string_view>, 23> kNames = {{
     {FindingCode::kDnsTemporaryFailure, "dns-temporary-failure"},
     {FindingCode::kStsTxtMissing, "sts-txt-missing"},
     {FindingCode::kStsTxtInvalid, "sts-txt-invalid"},
@@ -16,6 +16,8 @@ constexpr std::array<std::pair<FindingCode, std::string_view>, 21> kNames = {{
     {FindingCode::kTlsRptTxtInvalid, "tlsrpt-txt-invalid"},
     {FindingCode::kMxNull, "mx-null"},
     {FindingCode::kMxMissing, "mx-missing"},
+    {FindingCode::kMxAddressPrivate, "mx-address-private"},
+    {FindingCode::kPolicyAddressPrivate, "policy-address-private"},
     {FindingCode::kStsPolicyFetchError, "sts-policy-fetch-error"},
     {FindingCode::kStsWebPkiInvalid, "sts-webpki-invalid"},
     {FindingCode::kStsPolicyInvalid, "sts-policy-invalid"},
@@ -38,13 +40,6 @@ std::string_view FindingCodeName(FindingCode code) {
     if (c == code) return name;
   }
   return "unknown";
-}
-
-std::optional<FindingCode> ParseFindingCode(std::string_view name) {
-  for (const auto& [c, n] : kNames) {
-    if (n == name) return c;
-  }
-  return std::nullopt;
 }
 
 bool HasError(const Findings& findings) {

@@ -4,7 +4,6 @@
 // thread-compatible.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,8 +20,10 @@ enum class FindingCode {
   kStsTxtMultiple,       // more than one v=STSv1 record: senders see no policy
   kTlsRptTxtMissing,
   kTlsRptTxtInvalid,
-  kMxNull,     // RFC 7505 null MX: the domain accepts no mail
-  kMxMissing,  // no MX records: senders use the domain's own address (implicit MX)
+  kMxNull,                // RFC 7505 null MX: the domain accepts no mail
+  kMxMissing,             // no MX records: senders use the domain's own address (implicit MX)
+  kMxAddressPrivate,      // an MX address in a special-purpose range: public senders fail
+  kPolicyAddressPrivate,  // the same for mta-sts.D
   // The policy file.
   kStsPolicyFetchError,  // RFC 8460: could not retrieve the policy
   kStsWebPkiInvalid,     // RFC 8460: the policy host's certificate failed validation
@@ -42,7 +43,6 @@ enum class FindingCode {
 
 // "sts-policy-fetch-error", ...: the stable spelling used in JSON and by tests.
 std::string_view FindingCodeName(FindingCode code);
-std::optional<FindingCode> ParseFindingCode(std::string_view name);
 
 struct Finding {
   FindingCode code;

@@ -51,7 +51,7 @@ void Gatherer::GatherMx(Observations& obs) {
     obs.mx_error = Describe(answer.error, answer.outcome);
     return;
   }
-  std::vector<MxRecord> mxs;
+  std::vector<MxEntry> mxs;
   for (const dns::MxRecord& r : answer.records) {
     mxs.push_back({CanonicalDomain(r.host), r.priority});
   }
@@ -61,11 +61,11 @@ void Gatherer::GatherMx(Observations& obs) {
     mxs.push_back({obs.domain, 0});
   }
   std::stable_sort(mxs.begin(), mxs.end(),
-                   [](const MxRecord& a, const MxRecord& b) { return a.priority < b.priority; });
-  for (const MxRecord& mx : mxs) obs.mx_hosts.push_back(GatherMxHost(mx));
+                   [](const MxEntry& a, const MxEntry& b) { return a.priority < b.priority; });
+  for (const MxEntry& mx : mxs) obs.mx_hosts.push_back(GatherMxHost(mx));
 }
 
-MxHostObservation Gatherer::GatherMxHost(const MxRecord& mx) {
+MxHostObservation Gatherer::GatherMxHost(const MxEntry& mx) {
   MxHostObservation host;
   host.mx = mx;
   if (mx.host.empty()) return host;  // null MX: nothing to connect to

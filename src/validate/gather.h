@@ -1,6 +1,6 @@
 // Gatherer: asks the world about one mail domain and writes down what it answered, as
 // Observations. All I/O of a check happens here, through injected seams (a dns::Resolver, a
-// PolicyFetcher, an SmtpProber, a Clock); nothing here judges. The checks (checks.h) judge.
+// PolicySource, an SmtpSource, a Clock); nothing here judges. The checks (checks.h) judge.
 //
 // Thread-safe when its collaborators are: one Gatherer serves all domains of a run.
 #pragma once
@@ -16,7 +16,7 @@ namespace mtasts::validate {
 
 class Gatherer {
  public:
-  Gatherer(dns::Resolver& resolver, PolicyFetcher& fetcher, SmtpProber& prober, const Clock& clock)
+  Gatherer(dns::Resolver& resolver, PolicySource& fetcher, SmtpSource& prober, const Clock& clock)
       : resolver_(resolver), fetcher_(fetcher), prober_(prober), clock_(clock) {}
 
   // `domain` is the mail domain (the policy domain), e.g. "example.com".
@@ -25,11 +25,11 @@ class Gatherer {
  private:
   TxtObservation GatherTxt(const std::string& name);
   void GatherMx(Observations& obs);
-  MxHostObservation GatherMxHost(const MxRecord& mx);
+  MxHostObservation GatherMxHost(const MxEntry& mx);
 
   dns::Resolver& resolver_;
-  PolicyFetcher& fetcher_;
-  SmtpProber& prober_;
+  PolicySource& fetcher_;
+  SmtpSource& prober_;
   const Clock& clock_;
 };
 

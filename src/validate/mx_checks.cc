@@ -21,7 +21,7 @@ void CheckMxCoverage(const Input& in, Findings* out) {
   if (!policy.valid || in.analysis.null_mx) return;
   for (size_t i = 0; i < in.obs.mx_hosts.size(); ++i) {
     if (in.analysis.mx_covered[i]) continue;
-    const MxRecord& mx = in.obs.mx_hosts[i].mx;
+    const MxEntry& mx = in.obs.mx_hosts[i].mx;
     std::string fix = "add \"mx: " + mx.host + "\"";
     if (const std::string wildcard = ParentWildcard(mx.host); !wildcard.empty()) {
       fix += " or \"mx: " + wildcard + "\"";
@@ -57,7 +57,7 @@ void CheckMxReachable(const Input& in, Findings* out) {
       continue;
     }
     for (const SmtpObservation& address : host.addresses) {
-      if (address.connected) continue;
+      if (address.connected || address.refused) continue;  // refused: CheckPrivateAddresses
       out->push_back({FindingCode::kMxUnreachable, Severity::kError, address.ip,
                       "no SMTP service at " + address.ip + " (" + host.mx.host + "): " +
                           address.error + "; make the MX answer on port 25 or remove the address"});

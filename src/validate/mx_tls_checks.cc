@@ -91,6 +91,7 @@ namespace mtasts::validate {
 
 std::string AddressProblem(const MxHostObservation& host, const SmtpObservation& address,
                            TimePoint now, const CheckOptions& options) {
+  if (address.refused) return "not probed: " + address.private_range + " is not public";
   if (!address.connected) return "no SMTP service: " + address.error;
   if (!address.error.empty()) return address.error;
   if (!address.starttls_offered) return "STARTTLS not offered";

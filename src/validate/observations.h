@@ -24,7 +24,7 @@ struct TxtObservation {
   std::string error;  // for kTemporaryFailure: what the resolver said
 };
 
-struct MxRecord {
+struct MxEntry {
   std::string host;  // lower case, no trailing dot; "" for a null MX (RFC 7505 ".")
   int priority = 0;
 };
@@ -52,10 +52,14 @@ struct SmtpObservation {
   // Why the session failed, when that is not about the certificate or the TLS version: no
   // connection, a protocol error, a handshake alert, bytes pipelined after STARTTLS. "" if none.
   std::string error;
+  // The special-purpose range the address is in ("loopback 127.0.0.0/8"), unless private
+  // addresses were allowed; `refused` when the prober would not connect to it.
+  std::string private_range;
+  bool refused = false;
 };
 
 struct MxHostObservation {
-  MxRecord mx;
+  MxEntry mx;
   Lookup address_lookup = Lookup::kFound;  // A and AAAA together
   std::string address_error;
   std::vector<SmtpObservation> addresses;
@@ -67,6 +71,7 @@ struct PolicyFetchObservation {
     kNone,              // a complete HTTP response was read (any status)
     kResolve,           // mta-sts.D has no address
     kResolveTemporary,  // the address lookup of mta-sts.D failed (SERVFAIL, timeout)
+    kPrivateAddress,    // mta-sts.D has only special-purpose addresses, not connected to
     kConnect,           // no TCP connection, timeout, or a TLS handshake that did not complete
     kCertificate,       // the handshake completed but the certificate fails validation (see cert)
     kHttp,              // no parsable HTTP response
@@ -75,6 +80,7 @@ struct PolicyFetchObservation {
   std::string url;
   Failure failure = Failure::kNone;
   std::string error;              // the words for failure
+  std::string private_range;      // as SmtpObservation::private_range, for mta-sts.D
   std::optional<CertFacts> cert;  // the policy host's certificate, when one was presented
   int http_status = 0;
   std::string content_type;

@@ -54,6 +54,8 @@ void CheckPolicyFetch(const Input& in, Findings* out) {
                           "), so the policy could not be fetched; check that the domain's "
                           "authoritative servers answer, then run the check again"});
       return;
+    case Failure::kPrivateAddress:  // CheckPrivateAddresses reports it
+      return;
     case Failure::kConnect:
       AddFetchError(in,
                     "could not fetch from " + host + " (" + fetch.error +

@@ -19,11 +19,12 @@ CertFacts ToCertFacts(const probe::TlsFacts& tls, std::string_view host) {
   return cert;
 }
 
-PolicyFetchObservation ProbePolicyFetcher::Fetch(std::string_view domain) {
+PolicyFetchObservation ProbePolicySource::Fetch(std::string_view domain) {
   const probe::PolicyFetchResult r = fetcher_.Fetch(domain);
   PolicyFetchObservation obs;
   obs.url = r.url;
   obs.error = r.detail;
+  obs.private_range = r.private_range;
   if (r.tls) obs.cert = ToCertFacts(*r.tls, r.host);
   obs.http_status = r.status;
   obs.content_type = r.content_type;
@@ -39,6 +40,9 @@ PolicyFetchObservation ProbePolicyFetcher::Fetch(std::string_view domain) {
       break;
     case F::kNoAddress:
       obs.failure = O::kResolve;
+      break;
+    case F::kPrivateAddress:
+      obs.failure = O::kPrivateAddress;
       break;
     case F::kDnsTemporary:
       obs.failure = O::kResolveTemporary;
@@ -63,10 +67,11 @@ PolicyFetchObservation ProbePolicyFetcher::Fetch(std::string_view domain) {
   return obs;
 }
 
-SmtpObservation ProbeSmtpProber::Probe(std::string_view mx_host, std::string_view ip) {
+SmtpObservation ProbeSmtpSource::Probe(std::string_view mx_host, std::string_view ip) {
   const probe::SmtpProbeResult r = prober_.Probe(mx_host, ip);
   SmtpObservation obs;
   obs.ip = std::string(ip);
+  obs.private_range = r.private_range;
   using F = probe::SmtpFailure;
   obs.connected = r.failure != F::kConnectFailed;
   obs.starttls_offered = r.starttls_advertised && r.failure != F::kNoStarttls;
@@ -80,6 +85,9 @@ SmtpObservation ProbeSmtpProber::Probe(std::string_view mx_host, std::string_vie
     case F::kCertUntrusted:  // the certificate checks judge these from the facts
     case F::kCertNameMismatch:
     case F::kCertExpired:
+      break;
+    case F::kPrivateAddress:
+      obs.refused = true;
       break;
     case F::kTlsVersionTooOld:
       obs.tls_version = r.legacy_tls_version;

@@ -1,4 +1,4 @@
-// The production PolicyFetcher and SmtpProber: src/probe's strict-sender network code, with its
+// The production PolicySource and SmtpSource: src/probe's strict-sender network code, with its
 // results written down as Observations. Thread-safe: both wrap const probe objects.
 #pragma once
 
@@ -10,18 +10,18 @@
 
 namespace mtasts::validate {
 
-class ProbePolicyFetcher final : public PolicyFetcher {
+class ProbePolicySource final : public PolicySource {
  public:
-  explicit ProbePolicyFetcher(const probe::PolicyFetcher& fetcher) : fetcher_(fetcher) {}
+  explicit ProbePolicySource(const probe::PolicyFetcher& fetcher) : fetcher_(fetcher) {}
   PolicyFetchObservation Fetch(std::string_view domain) override;
 
  private:
   const probe::PolicyFetcher& fetcher_;
 };
 
-class ProbeSmtpProber final : public SmtpProber {
+class ProbeSmtpSource final : public SmtpSource {
  public:
-  explicit ProbeSmtpProber(const probe::SmtpProber& prober) : prober_(prober) {}
+  explicit ProbeSmtpSource(const probe::SmtpProber& prober) : prober_(prober) {}
   SmtpObservation Probe(std::string_view mx_host, std::string_view ip) override;
 
  private:

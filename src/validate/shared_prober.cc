@@ -2,7 +2,7 @@
 
 namespace mtasts::validate {
 
-SmtpObservation SharedSmtpProber::Probe(std::string_view mx_host, std::string_view ip) {
+SmtpObservation SharedSmtpSource::Probe(std::string_view mx_host, std::string_view ip) {
   const std::string address(ip);
   return results_.Get({std::string(mx_host), address}, [&] {
     std::lock_guard one_connection(GateFor(address));
@@ -10,7 +10,7 @@ SmtpObservation SharedSmtpProber::Probe(std::string_view mx_host, std::string_vi
   });
 }
 
-std::mutex& SharedSmtpProber::GateFor(const std::string& ip) {
+std::mutex& SharedSmtpSource::GateFor(const std::string& ip) {
   std::lock_guard lock(gates_mu_);
   auto& gate = gates_[ip];
   if (!gate) gate = std::make_unique<std::mutex>();

@@ -1,4 +1,4 @@
-// SharedSmtpProber: wraps an SmtpProber so that a run with many domains is polite and does no
+// SharedSmtpSource: wraps an SmtpSource so that a run with many domains is polite and does no
 // work twice. It keeps at most one connection open to any destination address at a time (the
 // per-address gate: mail servers throttle or greylist clients that open many parallel
 // sessions), and probes each (MX host, address) pair only once per run, because hosting
@@ -20,9 +20,9 @@
 
 namespace mtasts::validate {
 
-class SharedSmtpProber final : public SmtpProber {
+class SharedSmtpSource final : public SmtpSource {
  public:
-  explicit SharedSmtpProber(SmtpProber& inner) : inner_(inner) {}
+  explicit SharedSmtpSource(SmtpSource& inner) : inner_(inner) {}
 
   SmtpObservation Probe(std::string_view mx_host, std::string_view ip) override;
 
@@ -32,7 +32,7 @@ class SharedSmtpProber final : public SmtpProber {
  private:
   std::mutex& GateFor(const std::string& ip);
 
-  SmtpProber& inner_;
+  SmtpSource& inner_;
   OncePerKey<std::pair<std::string, std::string>, SmtpObservation> results_;
   std::mutex gates_mu_;
   std::map<std::string, std::unique_ptr<std::mutex>> gates_;

@@ -10,16 +10,16 @@
 
 namespace mtasts::validate {
 
-class PolicyFetcher {
+class PolicySource {
  public:
-  virtual ~PolicyFetcher() = default;
+  virtual ~PolicySource() = default;
   // GET https://mta-sts.<domain>/.well-known/mta-sts.txt as a strict sender would.
   virtual PolicyFetchObservation Fetch(std::string_view domain) = 0;
 };
 
-class SmtpProber {
+class SmtpSource {
  public:
-  virtual ~SmtpProber() = default;
+  virtual ~SmtpSource() = default;
   // Connect to `ip` port 25 (or the configured port), EHLO, STARTTLS with SNI `mx_host`, and
   // judge the certificate against `mx_host`.
   virtual SmtpObservation Probe(std::string_view mx_host, std::string_view ip) = 0;

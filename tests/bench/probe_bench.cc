@@ -58,8 +58,10 @@ int main(int argc, char** argv) {
   }
   probe::PolicyFetchOptions fetch_options;
   fetch_options.port = static_cast<uint16_t>(std::stoi(argv[3]));
+  fetch_options.private_addresses = probe::PrivateAddresses::kAllow;
   probe::SmtpProbeOptions smtp_options;
   smtp_options.port = static_cast<uint16_t>(std::stoi(argv[4]));
+  smtp_options.private_addresses = probe::PrivateAddresses::kAllow;
   int threads = std::stoi(argv[5]);
   int count = std::stoi(argv[6]);
   std::vector<std::string> domains(argv + 7, argv + argc);

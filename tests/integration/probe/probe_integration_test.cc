@@ -43,6 +43,7 @@ class PolicyFetchTest : public testing::Test {
   PolicyFetchResult Fetch(std::string_view domain, std::shared_ptr<const TlsClient> tls = nullptr) {
     PolicyFetchOptions options;
     options.port = 8443;
+    options.private_addresses = PrivateAddresses::kAllow;  // the servers are on loopback
     options.timeout = milliseconds(10000);
     PolicyFetcher fetcher(*resolver_, tls ? tls : TestTrust(), options);
     return fetcher.Fetch(domain);
@@ -154,6 +155,7 @@ TEST_F(PolicyFetchTest, NoAddressAndNextAddress) {
 TEST_F(PolicyFetchTest, OverallTimeoutCoversASlowBody) {
   PolicyFetchOptions options;
   options.port = 8443;
+  options.private_addresses = PrivateAddresses::kAllow;  // the servers are on loopback
   options.timeout = milliseconds(500);
   PolicyFetcher fetcher(*resolver_, TestTrust(), options);
   auto start = std::chrono::steady_clock::now();
@@ -166,6 +168,7 @@ TEST_F(PolicyFetchTest, OverallTimeoutCoversASlowBody) {
 TEST_F(PolicyFetchTest, FetchFromOneAddress) {
   PolicyFetchOptions options;
   options.port = 8443;
+  options.private_addresses = PrivateAddresses::kAllow;  // the servers are on loopback
   PolicyFetcher fetcher(*resolver_, TestTrust(), options);
   EXPECT_TRUE(fetcher.FetchFrom("good.probe.test", "127.77.3.10").ok());
   PolicyFetchResult refused = fetcher.FetchFrom("good.probe.test", "127.77.3.11");
@@ -176,6 +179,7 @@ SmtpProbeResult ProbeWith(const Clock& clock, std::string_view host, std::string
                           milliseconds step = milliseconds(5000)) {
   SmtpProbeOptions options;
   options.port = 2525;
+  options.private_addresses = PrivateAddresses::kAllow;
   options.step_timeout = step;
   options.connect_timeout = step;
   return SmtpProber(TestTrust(), options, clock).Probe(host, address);

@@ -12,9 +12,9 @@
 namespace mtasts::validate {
 namespace {
 
-using testing::GoodAddress;
-using testing::GoodDomain;
-using testing::TestNow;
+using test_data::GoodAddress;
+using test_data::GoodDomain;
+using test_data::TestNow;
 
 struct Case {
   std::string name;
@@ -192,12 +192,15 @@ const Case kCases[] = {
      {}},
     {"MxRefuses",
      [](Observations& o) {
-       o.mx_hosts[1].addresses[0] = {"192.0.2.2", false, false, "", {}, "connection refused"};
+       o.mx_hosts[1].addresses[0] = {"192.0.2.2",          false, false, "", {},
+                                     "connection refused", "",    false};
      },
      {"mx-unreachable"},
      {}},
     {"MxNoStartTls",
-     [](Observations& o) { o.mx_hosts[1].addresses[0] = {"192.0.2.2", true, false, "", {}, ""}; },
+     [](Observations& o) {
+       o.mx_hosts[1].addresses[0] = {"192.0.2.2", true, false, "", {}, "", "", false};
+     },
      {"starttls-not-supported"},
      {}},
     {"MxTls10",
@@ -260,7 +263,7 @@ const Case kCases[] = {
     {"NoMxImplicitDomainCovered",
      [](Observations& o) {
        o.implicit_mx = true;
-       o.mx_hosts = {testing::GoodMx("example.com", 0, "192.0.2.9")};
+       o.mx_hosts = {test_data::GoodMx("example.com", 0, "192.0.2.9")};
        o.policy.body = kPolicyHead + "mx: example.com\r\nmax_age: 1209600\r\n";
      },
      {},
@@ -268,11 +271,35 @@ const Case kCases[] = {
     {"NoMxImplicitDomainUncovered",
      [](Observations& o) {
        o.implicit_mx = true;
-       o.mx_hosts = {testing::GoodMx("example.com", 0, "192.0.2.9")};
+       o.mx_hosts = {test_data::GoodMx("example.com", 0, "192.0.2.9")};
        o.policy.body = kPolicyHead + "mx: *.example.com\r\nmax_age: 1209600\r\n";
      },
      {"validation-failure"},
      {"mx-missing", "mx-pattern-unused"}},
+    {"MxAddressPrivateRefused",  // the operator: not probed, so it cannot pass the gate
+     [](Observations& o) {
+       SmtpObservation& a = o.mx_hosts[0].addresses[0];
+       a = SmtpObservation{};
+       a.ip = "10.0.0.25", a.private_range = "private 10.0.0.0/8", a.refused = true;
+     },
+     {"mx-address-private"},
+     {}},
+    {"MxAddressPrivateProbed",  // mtasts check: probed and judged, and warned about
+     [](Observations& o) { o.mx_hosts[0].addresses[0].private_range = "loopback 127.0.0.0/8"; },
+     {},
+     {"mx-address-private"}},
+    {"PolicyAddressPrivateRefused",
+     [](Observations& o) {
+       o.policy = FailedFetch(o, PolicyFetchObservation::Failure::kPrivateAddress,
+                              "mta-sts.example.com has only special-purpose addresses");
+       o.policy.private_range = "link-local 169.254.0.0/16";
+     },
+     {"policy-address-private"},
+     {}},
+    {"PolicyAddressPrivateProbed",
+     [](Observations& o) { o.policy.private_range = "private 192.168.0.0/16"; },
+     {},
+     {"policy-address-private"}},
 };
 
 class ChecksTest : public ::testing::TestWithParam<Case> {};
@@ -331,6 +358,24 @@ TEST(ChecksTest, EachCheckRunsAloneWithoutIo) {
   findings.clear();
   CheckMxCoverage(Input{obs, analysis, {}}, &findings);
   EXPECT_TRUE(findings.empty());
+}
+
+TEST(ChecksTest, RefusedPrivateAddressSaysWhyAndIsNotCalledUnreachable) {
+  Observations obs = GoodDomain();
+  SmtpObservation& a = obs.mx_hosts[0].addresses[0];
+  a = SmtpObservation{};
+  a.ip = "169.254.169.254", a.private_range = "link-local 169.254.0.0/16", a.refused = true;
+  const Report r = Evaluate(obs);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].code, FindingCode::kMxAddressPrivate);
+  EXPECT_EQ(r.findings[0].severity, Severity::kError);
+  EXPECT_EQ(r.findings[0].target, "169.254.169.254");
+  EXPECT_EQ(r.findings[0].message,
+            "mx1.example.com has the address 169.254.169.254 in the link-local 169.254.0.0/16 "
+            "range (not probed), which public senders cannot reach; publish the MX's public "
+            "address instead");
+  EXPECT_EQ(AddressProblem(obs.mx_hosts[0], a, obs.now, {}),
+            "not probed: link-local 169.254.0.0/16 is not public");
 }
 
 }  // namespace

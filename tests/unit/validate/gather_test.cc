@@ -38,7 +38,7 @@ class FakeResolver final : public dns::Resolver {
   }
 };
 
-class FakeFetcher final : public PolicyFetcher {
+class FakeFetcher final : public PolicySource {
  public:
   PolicyFetchObservation Fetch(std::string_view domain) override {
     PolicyFetchObservation obs;
@@ -48,7 +48,7 @@ class FakeFetcher final : public PolicyFetcher {
   }
 };
 
-class RecordingProber final : public SmtpProber {
+class RecordingProber final : public SmtpSource {
  public:
   std::vector<std::string> probed;
   SmtpObservation Probe(std::string_view host, std::string_view ip) override {

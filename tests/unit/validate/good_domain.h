@@ -7,7 +7,7 @@
 
 #include "validate/observations.h"
 
-namespace mtasts::validate::testing {
+namespace mtasts::validate::test_data {
 
 // 2026-11-28T12:00:00Z.
 inline TimePoint TestNow() {
@@ -67,4 +67,4 @@ inline Observations GoodDomain() {
   return obs;
 }
 
-}  // namespace mtasts::validate::testing
+}  // namespace mtasts::validate::test_data

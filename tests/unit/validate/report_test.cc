@@ -13,7 +13,7 @@
 namespace mtasts::validate {
 namespace {
 
-using testing::GoodDomain;
+using test_data::GoodDomain;
 
 // Bytes a hostile domain can put in its records, replies and certificates: octets that are not
 // UTF-8, a colour escape, a title-setting escape ended by BEL, a newline.

@@ -1,4 +1,4 @@
-// SharedSmtpProber: each (MX host, address) pair is probed once per run, and no address ever
+// SharedSmtpSource: each (MX host, address) pair is probed once per run, and no address ever
 // sees two connections from us at the same time.
 #include "validate/shared_prober.h"
 
@@ -18,7 +18,7 @@ namespace {
 
 // Records how many probes are open per address at once; each probe takes a little while so
 // that overlapping callers would be seen.
-class CountingProber final : public SmtpProber {
+class CountingProber final : public SmtpSource {
  public:
   SmtpObservation Probe(std::string_view mx_host, std::string_view ip) override {
     const std::string key(ip);
@@ -54,9 +54,9 @@ class CountingProber final : public SmtpProber {
   int max_open_ = 0;
 };
 
-TEST(SharedSmtpProberTest, ProbesEachPairOnceAndOneConnectionPerAddress) {
+TEST(SharedSmtpSourceTest, ProbesEachPairOnceAndOneConnectionPerAddress) {
   CountingProber inner;
-  SharedSmtpProber shared(inner);
+  SharedSmtpSource shared(inner);
   std::vector<std::thread> threads;
   std::atomic<int> wrong{0};
   // 8 threads x 3 hosts on 2 addresses: 6 distinct pairs, many duplicate requests.
@@ -77,16 +77,16 @@ TEST(SharedSmtpProberTest, ProbesEachPairOnceAndOneConnectionPerAddress) {
   EXPECT_EQ(inner.max_open(), 1);
 }
 
-class ThrowingProber final : public SmtpProber {
+class ThrowingProber final : public SmtpSource {
  public:
   SmtpObservation Probe(std::string_view, std::string_view) override {
     throw std::runtime_error("boom");
   }
 };
 
-TEST(SharedSmtpProberTest, AThrowingProbeReachesEveryWaiter) {
+TEST(SharedSmtpSourceTest, AThrowingProbeReachesEveryWaiter) {
   ThrowingProber inner;
-  SharedSmtpProber shared(inner);
+  SharedSmtpSource shared(inner);
   EXPECT_THROW(shared.Probe("mx.example.net", "192.0.2.1"), std::runtime_error);
   EXPECT_THROW(shared.Probe("mx.example.net", "192.0.2.1"), std::runtime_error);
 }

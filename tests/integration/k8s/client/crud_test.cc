@@ -10,9 +10,9 @@
 namespace mtasts::k8s {
 namespace {
 
-using testing::ConfigMap;
-using testing::NewNamespace;
-using testing::TestClient;
+using test_env::ConfigMap;
+using test_env::NewNamespace;
+using test_env::TestClient;
 
 bool Contains(const Status& status, const std::string& part) {
   return status.message().find(part) != std::string::npos;
@@ -93,7 +93,7 @@ TEST(ConfigMapApplyTest, ServerSideApplyOwnsFieldsPerManager) {
 
 TEST(WidgetCrudTest, CustomResourceApplyStatusAndValidation) {
   Client& client = TestClient();
-  ResourceRef widgets = testing::Widgets();
+  ResourceRef widgets = test_env::Widgets();
   std::string ns = NewNamespace("crd");
   Object widget = {{"metadata", {{"namespace", ns}, {"name", "w"}}},
                    {"spec", {{"domain", "example.com"}, {"mode", "testing"}}}};

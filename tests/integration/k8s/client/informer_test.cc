@@ -15,10 +15,10 @@
 namespace mtasts::k8s {
 namespace {
 
-using testing::ConfigMap;
-using testing::Eventually;
-using testing::NewNamespace;
-using testing::TestClient;
+using test_env::ConfigMap;
+using test_env::Eventually;
+using test_env::NewNamespace;
+using test_env::TestClient;
 
 // Records what the handlers saw, in order. Thread-safe.
 struct Recorder {

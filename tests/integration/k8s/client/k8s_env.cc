@@ -12,7 +12,7 @@
 #include "k8s/config.h"
 #include "k8s/rest_client.h"
 
-namespace mtasts::k8s::testing {
+namespace mtasts::k8s::test_env {
 namespace {
 
 [[noreturn]] void Die(const std::string& message) {
@@ -82,4 +82,4 @@ Object ConfigMap(const std::string& ns, const std::string& name, const std::stri
   return {{"metadata", {{"namespace", ns}, {"name", name}}}, {"data", {{key, value}}}};
 }
 
-}  // namespace mtasts::k8s::testing
+}  // namespace mtasts::k8s::test_env

@@ -9,7 +9,7 @@
 
 #include "k8s/client.h"
 
-namespace mtasts::k8s::testing {
+namespace mtasts::k8s::test_env {
 
 // The Client for $KUBECONFIG; aborts the test binary with a clear message when it is unset.
 Client& TestClient();
@@ -30,4 +30,4 @@ bool Eventually(const std::function<bool()>& done, int seconds = 20);
 Object ConfigMap(const std::string& ns, const std::string& name, const std::string& key,
                  const std::string& value);
 
-}  // namespace mtasts::k8s::testing
+}  // namespace mtasts::k8s::test_env

@@ -11,9 +11,9 @@
 namespace mtasts::k8s {
 namespace {
 
-using testing::ConfigMap;
-using testing::NewNamespace;
-using testing::TestClient;
+using test_env::ConfigMap;
+using test_env::NewNamespace;
+using test_env::TestClient;
 
 constexpr int kObjects = 1200;
 
@@ -92,7 +92,7 @@ TEST(CompactionTest, ExpiredContinueTokenIsOutOfRange) {
   ASSERT_FALSE(first->continue_token.empty());
   // A write and a compaction make the token's snapshot unreadable.
   ASSERT_TRUE(TestClient().Create(ConfigMaps(), ConfigMap(ns, "late", "k", "v")).ok());
-  ASSERT_EQ(testing::ControlPlane("compact"), 0);
+  ASSERT_EQ(test_env::ControlPlane("compact"), 0);
   options.continue_token = first->continue_token;
   auto next = TestClient().List(ConfigMaps(), ns, options);
   EXPECT_EQ(next.status().code(), StatusCode::kOutOfRange) << next.status().ToString();

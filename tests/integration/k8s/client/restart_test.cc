@@ -15,11 +15,11 @@
 namespace mtasts::k8s {
 namespace {
 
-using testing::ConfigMap;
-using testing::ControlPlane;
-using testing::Eventually;
-using testing::NewNamespace;
-using testing::TestClient;
+using test_env::ConfigMap;
+using test_env::ControlPlane;
+using test_env::Eventually;
+using test_env::NewNamespace;
+using test_env::TestClient;
 
 // Patches until the server accepts (it may still be starting); returns the new resourceVersion.
 std::string PatchWhenUp(const std::string& ns, const std::string& name, const std::string& n) {

@@ -5,7 +5,9 @@ For each scenario domain of tests/integration/mail/scenarios.json: `mtasts check
 report exactly the expected error and warning codes and enforce_ready; the human output of the
 same domain must show each of those codes, the verdict line and a [FAIL]/[warn] mark; the exit
 status must be 1 when an error is expected and 0 otherwise. All domains are also checked in one
-concurrent run, which must agree with the one-by-one runs. Usage mistakes must exit 2.
+concurrent run, which must agree with the one-by-one runs. Usage mistakes must exit 2. The
+stack lives on loopback, so these runs pass --allow-private-addresses; without it, the same
+domain is probed all the same and warned about (mx-address-private, policy-address-private).
 
 Usage: check_scenarios_test.py MTASTS   (environment: hack/mailstack.sh env)
 """
@@ -15,9 +17,10 @@ import subprocess
 import sys
 
 
-def run(mtasts, *args):
+def run(mtasts, *args, allow_private=True):
     cmd = [mtasts, "check", "--dns-server", os.environ["MAILSTACK_DNS_SERVER"],
-           "--ca-file", os.environ["MAILSTACK_CA_FILE"], "--timeout", "10", *args]
+           "--ca-file", os.environ["MAILSTACK_CA_FILE"], "--timeout", "10",
+           *(["--allow-private-addresses"] if allow_private else []), *args]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
 
 
@@ -94,11 +97,29 @@ def check_all_at_once(mtasts, scenarios, one_by_one):
     return problems
 
 
+def check_private_addresses(mtasts):
+    """Without --allow-private-addresses the loopback stack is probed and warned about."""
+    problems = []
+    for flag in ([], ["--allow-private-addresses=false"]):
+        proc = run(mtasts, "--json", *flag, "good.test", allow_private=False)
+        report = json.loads(proc.stdout) if proc.stdout else {"findings": []}
+        warnings = codes(report, "warning")
+        if proc.returncode != 0 or codes(report, "error") or warnings != [
+                "mx-address-private", "policy-address-private"]:
+            problems.append(f"good.test {flag}: exit {proc.returncode}, errors "
+                            f"{codes(report, 'error')}, warnings {warnings}; expected exit 0 "
+                            "and the two private-address warnings")
+        elif report.get("enforce_ready") is not True or not report.get("policy"):
+            problems.append(f"good.test {flag}: the private addresses were not probed")
+    return problems
+
+
 def check_usage(mtasts):
     problems = []
     for args, says in (([], "no domain given"), (["--bogus", "x.test"], "unknown option --bogus"),
                        (["--smtp-port", "70000", "x.test"], "--smtp-port wants a whole number"),
                        (["not a domain"], "is not a domain name"),
+                       (["--allow-private-addresses=maybe", "x.test"], "=true|false"),
                        (["--ca-file", "/nonexistent/ca.pem", "good.test"], "--ca-file")):
         proc = subprocess.run([mtasts, "check", *args], capture_output=True, text=True,
                               timeout=60, check=False)
@@ -127,12 +148,13 @@ def main():
         for p in problems:
             print(f"     {p}")
     for name, problems in (("all domains in one run", check_all_at_once(mtasts, scenarios, reports)),
+                           ("private addresses warned about", check_private_addresses(mtasts)),
                            ("usage errors", check_usage(mtasts))):
         failures += bool(problems)
         print(f"{'FAIL' if problems else 'ok  '} {name}")
         for p in problems:
             print(f"     {p}")
-    print(f"{len(scenarios) + 2 - failures}/{len(scenarios) + 2} passed")
+    print(f"{len(scenarios) + 3 - failures}/{len(scenarios) + 3} passed")
     sys.exit(1 if failures else 0)
 
 
