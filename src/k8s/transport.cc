@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "k8s/api_errors.h"
+#include "k8s/tls_identity.h"
 #include "k8s/watch_event.h"
 
 namespace mtasts::k8s {
@@ -99,6 +100,7 @@ class RestWatchStream final : public WatchStream {
 
 struct Transport::Impl {
   Config config;
+  std::shared_ptr<const TlsIdentity> tls;
   std::string user_agent;
   http_client_config client_config;
   std::unique_ptr<http_client> client;
@@ -111,14 +113,9 @@ struct Transport::Impl {
     http_client_config c;
     c.set_timeout(timeout);
     c.set_validate_certificates(!config.insecure_skip_tls_verify);
-    std::string ca = config.ca_pem, cert = config.client_cert_pem, key = config.client_key_pem;
-    c.set_ssl_context_callback([ca, cert, key](boost::asio::ssl::context& ctx) {
-      if (!ca.empty()) ctx.add_certificate_authority(boost::asio::buffer(ca));
-      if (!cert.empty()) ctx.use_certificate_chain(boost::asio::buffer(cert));
-      if (!key.empty()) {
-        ctx.use_private_key(boost::asio::buffer(key), boost::asio::ssl::context::pem);
-      }
-    });
+    // cpprest has already loaded the system's default verify paths into ctx; Apply replaces them.
+    c.set_ssl_context_callback(
+        [tls = tls](boost::asio::ssl::context& ctx) { tls->Apply(ctx.native_handle()); });
     return c;
   }
 
@@ -159,6 +156,7 @@ StatusOr<std::unique_ptr<Transport>> Transport::New(const Config& config,
   InitOpenSslBeforeThreadPool();
   auto impl = std::make_unique<Impl>();
   impl->config = config;
+  ASSIGN_OR_RETURN(impl->tls, TlsIdentity::Parse(config));
   impl->user_agent = std::move(user_agent);
   impl->token = config.token;
   impl->token_read_at = std::chrono::steady_clock::now();

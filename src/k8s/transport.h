@@ -22,7 +22,7 @@ struct HttpResult {
 
 class Transport {
  public:
-  // kInvalidArgument for an unusable server URL.
+  // kInvalidArgument for an unusable server URL or TLS material (see TlsIdentity).
   static StatusOr<std::unique_ptr<Transport>> New(const Config& config,
                                                   std::chrono::seconds request_timeout,
                                                   std::string user_agent);
