@@ -1,6 +1,9 @@
-// The Transport trusts exactly the configured CA: a real TLS server on loopback whose certificate
-// chains to another CA, one that OpenSSL's default verify paths ($SSL_CERT_FILE here) would
-// trust, is refused. Bad TLS material fails when the Transport is made.
+// The Transport against a real TLS server on loopback. It trusts exactly the configured CA: a
+// server whose certificate chains to another CA, one that OpenSSL's default verify paths
+// ($SSL_CERT_FILE here) would trust, is refused; bad TLS material fails when the Transport is
+// made. An exec plugin's token is sent, and a 401 runs the plugin again and resends once.
+#include "k8s/transport.h"
+
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -16,8 +19,6 @@
 #include <fstream>
 #include <string>
 #include <thread>
-
-#include "k8s/transport.h"
 
 namespace mtasts::k8s {
 namespace {
@@ -77,10 +78,12 @@ struct Identity {
   }
 };
 
-// A TLS server on 127.0.0.1 answering every request with 200 and "{}" until destroyed.
+// A TLS server on 127.0.0.1 answering every request with 200 and "{}" until destroyed; with a
+// `token`, only requests that carry it, and 401 to the others.
 class LoopbackTlsServer {
  public:
-  explicit LoopbackTlsServer(const Identity& identity) : ctx_(SSL_CTX_new(TLS_server_method())) {
+  explicit LoopbackTlsServer(const Identity& identity, std::string token = "")
+      : ctx_(SSL_CTX_new(TLS_server_method())), token_(std::move(token)) {
     SSL_CTX_use_certificate(ctx_, identity.cert.get());
     SSL_CTX_use_PrivateKey(ctx_, identity.key.get());
     fd_ = socket(AF_INET, SOCK_STREAM, 0);
@@ -102,6 +105,7 @@ class LoopbackTlsServer {
   }
   std::string url() const { return "https://127.0.0.1:" + std::to_string(port_); }
   int handshakes() const { return handshakes_; }
+  int requests() const { return requests_; }
 
  private:
   void Serve() {
@@ -119,10 +123,14 @@ class LoopbackTlsServer {
                (n = SSL_read(ssl, buf, sizeof buf)) > 0) {
           request.append(buf, n);
         }
-        static constexpr char kResponse[] =
-            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
-            "Connection: close\r\n\r\n{}";
-        SSL_write(ssl, kResponse, sizeof kResponse - 1);
+        ++requests_;
+        bool authorized =
+            token_.empty() || request.find("Bearer " + token_ + "\r\n") != std::string::npos;
+        std::string response = std::string("HTTP/1.1 ") +
+                               (authorized ? "200 OK" : "401 Unauthorized") +
+                               "\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+                               "Connection: close\r\n\r\n{}";
+        SSL_write(ssl, response.data(), static_cast<int>(response.size()));
         SSL_shutdown(ssl);
       }
       SSL_free(ssl);
@@ -131,9 +139,11 @@ class LoopbackTlsServer {
   }
 
   SSL_CTX* ctx_;
+  const std::string token_;
   int fd_ = -1;
   int port_ = 0;
   std::atomic<int> handshakes_{0};
+  std::atomic<int> requests_{0};
   std::thread thread_;
 };
 
@@ -161,7 +171,7 @@ class ScopedCertFile {
   std::optional<std::string> old_;
 };
 
-class TransportTlsTest : public ::testing::Test {
+class TransportTest : public ::testing::Test {
  protected:
   StatusOr<HttpResult> Get(const std::string& url, const std::string& ca_pem) {
     Config config;
@@ -177,7 +187,7 @@ class TransportTlsTest : public ::testing::Test {
   Identity other_ca_{"other CA", nullptr};
 };
 
-TEST_F(TransportTlsTest, TrustsTheConfiguredCa) {
+TEST_F(TransportTest, TrustsTheConfiguredCa) {
   Identity server("apiserver", &cluster_ca_);
   LoopbackTlsServer tls(server);
   auto result = Get(tls.url(), cluster_ca_.CertPem());
@@ -185,7 +195,7 @@ TEST_F(TransportTlsTest, TrustsTheConfiguredCa) {
   EXPECT_EQ(result->status, 200);
 }
 
-TEST_F(TransportTlsTest, TheDefaultCaFileIsTrustedWhenNoCaIsConfigured) {
+TEST_F(TransportTest, TheDefaultCaFileIsTrustedWhenNoCaIsConfigured) {
   // The control for the next test: $SSL_CERT_FILE does reach the client's default store.
   ScopedCertFile default_cas(other_ca_.CertPem());
   Identity server("elsewhere", &other_ca_);
@@ -194,7 +204,7 @@ TEST_F(TransportTlsTest, TheDefaultCaFileIsTrustedWhenNoCaIsConfigured) {
   ASSERT_TRUE(result.ok()) << result.status().ToString();
 }
 
-TEST_F(TransportTlsTest, RefusesAServerTrustedOnlyByTheDefaultStore) {
+TEST_F(TransportTest, RefusesAServerTrustedOnlyByTheDefaultStore) {
   ScopedCertFile default_cas(other_ca_.CertPem());
   Identity server("impostor", &other_ca_);
   LoopbackTlsServer tls(server);
@@ -203,7 +213,7 @@ TEST_F(TransportTlsTest, RefusesAServerTrustedOnlyByTheDefaultStore) {
   EXPECT_EQ(tls.handshakes(), 0);
 }
 
-TEST_F(TransportTlsTest, ABadCaFailsWhenTheTransportIsMade) {
+TEST_F(TransportTest, ABadCaFailsWhenTheTransportIsMade) {
   std::string pem = cluster_ca_.CertPem();
   for (const std::string& bad :
        {std::string("not a certificate\n"),
@@ -217,7 +227,7 @@ TEST_F(TransportTlsTest, ABadCaFailsWhenTheTransportIsMade) {
   }
 }
 
-TEST_F(TransportTlsTest, AClientKeyThatIsNotTheCertificatesFailsWhenTheTransportIsMade) {
+TEST_F(TransportTest, AClientKeyThatIsNotTheCertificatesFailsWhenTheTransportIsMade) {
   Identity client("client", &cluster_ca_);
   Config config;
   config.server = "https://127.0.0.1:1";
@@ -228,6 +238,44 @@ TEST_F(TransportTlsTest, AClientKeyThatIsNotTheCertificatesFailsWhenTheTransport
   EXPECT_EQ(transport.status().code(), StatusCode::kInvalidArgument);
   config.client_key_pem = client.KeyPem();
   EXPECT_TRUE(Transport::New(config, std::chrono::seconds(5), "transport-tls-test").ok());
+}
+
+TEST_F(TransportTest, A401RunsTheExecPluginAgainAndResendsOnce) {
+  // The plugin hands out "stale" first, then "fresh"; the server accepts only "fresh".
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("transport-exec-test-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "plugin.sh")
+      << "#!/bin/sh\nrun=$(($(cat runs 2>/dev/null || echo 0) + 1)); echo $run > runs\n"
+         "[ $run = 1 ] && token=stale || token=fresh\n"
+         "printf '{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",'\n"
+         "printf '\"kind\":\"ExecCredential\",\"status\":{\"token\":\"%s\"}}' $token\n";
+  std::filesystem::permissions(dir / "plugin.sh", std::filesystem::perms::owner_all);
+  Identity server("apiserver", &cluster_ca_);
+  LoopbackTlsServer tls(server, "fresh");
+  Config config;
+  config.server = tls.url();
+  config.ca_pem = cluster_ca_.CertPem();
+  config.source = "test";
+  config.exec = ExecPlugin{};
+  config.exec->command = "/bin/sh";
+  config.exec->args = {"-c", "cd " + dir.string() + " && exec ./plugin.sh"};
+  config.exec->api_version = "client.authentication.k8s.io/v1beta1";
+
+  auto transport = Transport::New(config, std::chrono::seconds(5), "transport-test");
+  ASSERT_TRUE(transport.ok()) << transport.status().ToString();
+  auto result = (*transport)->Send("GET", "/version");
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->status, 200);
+  EXPECT_EQ(tls.requests(), 2);  // once with "stale", once more with "fresh"
+  // The fresh token is kept: no further plugin run, no further 401.
+  EXPECT_EQ((*transport)->Send("GET", "/version")->status, 200);
+  EXPECT_EQ(tls.requests(), 3);
+  std::ifstream runs(dir / "runs");
+  int count = 0;
+  runs >> count;
+  EXPECT_EQ(count, 2);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
