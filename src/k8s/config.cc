@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -69,6 +70,102 @@ StatusOr<std::string> DataOrFile(const YAML::Node& map, const std::string& key,
   return ReadFile(Resolve(base_dir, path), where + ": " + key);
 }
 
+constexpr std::string_view kExecApiVersions[] = {"client.authentication.k8s.io/v1",
+                                                 "client.authentication.k8s.io/v1beta1"};
+
+// users[].user.exec, checked as client-go checks it; a plugin that needs a terminal is refused,
+// because a controller has none to give it.
+StatusOr<ExecPlugin> ParseExec(const YAML::Node& exec, std::string_view base_dir,
+                               const std::string& where) {
+  ExecPlugin plugin;
+  plugin.command = Text(exec, "command");
+  if (plugin.command.empty()) return InvalidArgumentError(where + ": exec has no command");
+  // A bare name is looked up in PATH; a path is relative to the kubeconfig, as in client-go.
+  if (plugin.command.find('/') != std::string::npos) {
+    plugin.command = Resolve(base_dir, plugin.command);
+  }
+  plugin.api_version = Text(exec, "apiVersion");
+  if (std::find(std::begin(kExecApiVersions), std::end(kExecApiVersions), plugin.api_version) ==
+      std::end(kExecApiVersions)) {
+    return InvalidArgumentError(where + ": exec apiVersion \"" + plugin.api_version +
+                                "\" is not supported; use client.authentication.k8s.io/v1 or "
+                                "client.authentication.k8s.io/v1beta1");
+  }
+  for (const auto& arg : exec["args"]) plugin.args.push_back(arg.as<std::string>());
+  for (const auto& var : exec["env"]) {
+    std::string name = Text(var, "name");
+    if (name.empty()) return InvalidArgumentError(where + ": exec env entry has no name");
+    plugin.env.emplace_back(name, Text(var, "value"));
+  }
+  std::string mode = Text(exec, "interactiveMode");
+  if (mode.empty() && plugin.api_version == kExecApiVersions[0]) {
+    return InvalidArgumentError(where + ": exec interactiveMode must be set for " +
+                                plugin.api_version + " (Never or IfAvailable)");
+  }
+  if (mode == "Always") {
+    return InvalidArgumentError(
+        where + ": exec plugin " + plugin.command +
+        " needs a terminal (interactiveMode: Always), which this program does not have; use a "
+        "plugin that can run unattended and set interactiveMode: Never");
+  }
+  if (!mode.empty() && mode != "Never" && mode != "IfAvailable") {
+    return InvalidArgumentError(where + ": exec interactiveMode \"" + mode +
+                                "\" is not Never, IfAvailable or Always");
+  }
+  plugin.provide_cluster_info = exec["provideClusterInfo"] && exec["provideClusterInfo"].as<bool>();
+  plugin.install_hint = Text(exec, "installHint");
+  return plugin;
+}
+
+// What to use instead of an auth-provider, which Kubernetes clients dropped in v1.26.
+std::string AuthProviderFix(const std::string& name) {
+  if (name == "gcp") {
+    return "install gke-gcloud-auth-plugin and run \"gcloud container clusters get-credentials\" "
+           "again, which rewrites the user to an exec plugin";
+  }
+  if (name == "oidc") {
+    return "use an exec plugin such as kubelogin (\"kubectl oidc-login\") instead";
+  }
+  if (name == "azure") return "run \"kubelogin convert-kubeconfig\" to use the exec plugin";
+  return "use the provider's exec credential plugin instead";
+}
+
+// The user's credentials; an error for any kind this client cannot use, so that a kubeconfig is
+// never taken for an anonymous one.
+Status ParseUser(const YAML::Node& user, const std::string& user_name, std::string_view base_dir,
+                 const std::string& where, Config& config) {
+  std::string who = where + ": user \"" + user_name + "\"";
+  if (user["auth-provider"]) {
+    std::string name = Text(user["auth-provider"], "name");
+    return InvalidArgumentError(who + " uses auth-provider \"" + name +
+                                "\", which Kubernetes clients no longer support; " +
+                                AuthProviderFix(name));
+  }
+  if (user["username"] || user["password"]) {
+    return InvalidArgumentError(who +
+                                " uses a username and password, which Kubernetes no longer "
+                                "accepts; use a client certificate, a token or an exec plugin");
+  }
+  ASSIGN_OR_RETURN(config.client_cert_pem, DataOrFile(user, "client-certificate", base_dir, where));
+  ASSIGN_OR_RETURN(config.client_key_pem, DataOrFile(user, "client-key", base_dir, where));
+  if (config.client_cert_pem.empty() != config.client_key_pem.empty()) {
+    return InvalidArgumentError(who + " needs both client-certificate and client-key, or neither");
+  }
+  config.token = Text(user, "token");
+  if (std::string file = Text(user, "tokenFile"); !file.empty()) {
+    config.token_file = Resolve(base_dir, file);
+    RETURN_IF_ERROR(ReadFile(config.token_file, where + ": tokenFile").status());
+  }
+  bool has_credentials =
+      !config.token.empty() || !config.token_file.empty() || !config.client_cert_pem.empty();
+  // As in client-go, a token or certificate given beside an exec plugin wins over it.
+  if (user["exec"] && !has_credentials) {
+    if (!user["exec"].IsMap()) return InvalidArgumentError(who + ": exec is not a map");
+    ASSIGN_OR_RETURN(config.exec, ParseExec(user["exec"], base_dir, who));
+  }
+  return OkStatus();
+}
+
 StatusOr<Config> ParseNode(const YAML::Node& root, std::string_view base_dir, std::string context) {
   if (!root.IsMap()) return InvalidArgumentError("kubeconfig: not a YAML map");
   if (context.empty()) context = Text(root, "current-context");
@@ -94,17 +191,7 @@ StatusOr<Config> ParseNode(const YAML::Node& root, std::string_view base_dir, st
   std::string user_name = Text(ctx, "user");
   if (user_name.empty()) return config;  // anonymous
   ASSIGN_OR_RETURN(YAML::Node user, FindNamed(root, "users", "user", user_name, where));
-  ASSIGN_OR_RETURN(config.client_cert_pem, DataOrFile(user, "client-certificate", base_dir, where));
-  ASSIGN_OR_RETURN(config.client_key_pem, DataOrFile(user, "client-key", base_dir, where));
-  if (config.client_cert_pem.empty() != config.client_key_pem.empty()) {
-    return InvalidArgumentError(where + ": user \"" + user_name +
-                                "\" needs both client-certificate and client-key, or neither");
-  }
-  config.token = Text(user, "token");
-  if (std::string file = Text(user, "tokenFile"); !file.empty()) {
-    config.token_file = Resolve(base_dir, file);
-    RETURN_IF_ERROR(ReadFile(config.token_file, where + ": tokenFile").status());
-  }
+  RETURN_IF_ERROR(ParseUser(user, user_name, base_dir, where, config));
   return config;
 }
 
@@ -141,9 +228,17 @@ StatusOr<Config> LoadInClusterConfig(const std::string& dir) {
   if (h.find(':') != std::string::npos) h = "[" + h + "]";  // IPv6 literal
   config.server = "https://" + h + ":" + port;
   config.token_file = dir + "/token";
-  ASSIGN_OR_RETURN(std::string token, ReadFile(config.token_file, "service account token"));
+  // In a pod, a missing token or CA is an error of its own, not "not in a cluster".
+  auto in_pod = [](StatusOr<std::string> read) -> StatusOr<std::string> {
+    if (read.ok()) return read;
+    return UnavailableError(read.status().message() +
+                            " although KUBERNETES_SERVICE_HOST is set (running in a pod); mount "
+                            "the service account token (automountServiceAccountToken: true) or "
+                            "pass --kubeconfig");
+  };
+  ASSIGN_OR_RETURN(std::string token, in_pod(ReadFile(config.token_file, "service account token")));
   config.token = TrimRight(std::move(token));
-  ASSIGN_OR_RETURN(config.ca_pem, ReadFile(dir + "/ca.crt", "service account CA"));
+  ASSIGN_OR_RETURN(config.ca_pem, in_pod(ReadFile(dir + "/ca.crt", "service account CA")));
   if (auto ns = ReadFile(dir + "/namespace", "service account namespace"); ns.ok()) {
     if (std::string trimmed = TrimRight(*ns); !trimmed.empty()) config.default_namespace = trimmed;
   }
@@ -151,14 +246,15 @@ StatusOr<Config> LoadInClusterConfig(const std::string& dir) {
   return config;
 }
 
-StatusOr<Config> LoadDefaultConfig(const std::string& explicit_path) {
+StatusOr<Config> LoadDefaultConfig(const std::string& explicit_path,
+                                   const std::string& in_cluster_dir) {
   if (!explicit_path.empty()) return LoadKubeconfig(explicit_path);
   if (const char* env = std::getenv("KUBECONFIG"); env != nullptr && *env != '\0') {
     std::string first = env;
     first = first.substr(0, first.find(':'));  // the first file of a list
     return LoadKubeconfig(first);
   }
-  auto in_cluster = LoadInClusterConfig();
+  auto in_cluster = LoadInClusterConfig(in_cluster_dir);
   if (in_cluster.ok() || in_cluster.status().code() != StatusCode::kFailedPrecondition) {
     return in_cluster;
   }

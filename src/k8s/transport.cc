@@ -11,6 +11,8 @@
 #include <system_error>
 
 #include "k8s/api_errors.h"
+#include "k8s/exec_plugin.h"
+#include "k8s/tls_identity.h"
 #include "k8s/watch_event.h"
 
 namespace mtasts::k8s {
@@ -99,27 +101,65 @@ class RestWatchStream final : public WatchStream {
 
 struct Transport::Impl {
   Config config;
+  std::chrono::seconds request_timeout{0};
   std::string user_agent;
-  http_client_config client_config;
-  std::unique_ptr<http_client> client;
+  std::unique_ptr<ExecCredentials> exec;  // null unless the kubeconfig names an exec plugin
+
+  // The client and the TLS identity it presents; both replaced when an exec plugin hands out a
+  // new client certificate (pooled connections keep the old one, so they go with the client).
+  std::mutex client_mu;
+  std::shared_ptr<const TlsIdentity> tls;
+  std::shared_ptr<http_client> client;
+  std::shared_ptr<const ExecCredential> client_credential;
 
   std::mutex token_mu;
   std::string token;
   std::chrono::steady_clock::time_point token_read_at;
 
-  http_client_config ConfigWithTimeout(std::chrono::seconds timeout) const {
+  static http_client_config ConfigWith(std::chrono::seconds timeout, bool validate,
+                                       std::shared_ptr<const TlsIdentity> tls) {
     http_client_config c;
     c.set_timeout(timeout);
-    c.set_validate_certificates(!config.insecure_skip_tls_verify);
-    std::string ca = config.ca_pem, cert = config.client_cert_pem, key = config.client_key_pem;
-    c.set_ssl_context_callback([ca, cert, key](boost::asio::ssl::context& ctx) {
-      if (!ca.empty()) ctx.add_certificate_authority(boost::asio::buffer(ca));
-      if (!cert.empty()) ctx.use_certificate_chain(boost::asio::buffer(cert));
-      if (!key.empty()) {
-        ctx.use_private_key(boost::asio::buffer(key), boost::asio::ssl::context::pem);
-      }
+    c.set_validate_certificates(validate);
+    // cpprest has already loaded the system's default verify paths into ctx; Apply replaces them.
+    c.set_ssl_context_callback([tls = std::move(tls)](boost::asio::ssl::context& ctx) {
+      tls->Apply(ctx.native_handle());
     });
     return c;
+  }
+
+  // The exec plugin's current credential; null without a plugin.
+  StatusOr<std::shared_ptr<const ExecCredential>> Credential() const {
+    if (exec == nullptr) return std::shared_ptr<const ExecCredential>();
+    return exec->Current();
+  }
+
+  // The TLS identity and client to send `credential` with.
+  StatusOr<std::pair<std::shared_ptr<const TlsIdentity>, std::shared_ptr<http_client>>> ClientFor(
+      const std::shared_ptr<const ExecCredential>& credential) {
+    std::lock_guard lock(client_mu);
+    bool same_certificate =
+        client != nullptr && (credential == nullptr || credential == client_credential ||
+                              (client_credential != nullptr &&
+                               credential->client_cert_pem == client_credential->client_cert_pem &&
+                               credential->client_key_pem == client_credential->client_key_pem));
+    if (!same_certificate) {
+      Config with = config;
+      if (credential != nullptr && !credential->client_cert_pem.empty()) {
+        with.client_cert_pem = credential->client_cert_pem;
+        with.client_key_pem = credential->client_key_pem;
+      }
+      ASSIGN_OR_RETURN(tls, TlsIdentity::Parse(with));
+      try {
+        client = std::make_shared<http_client>(
+            config.server, ConfigWith(request_timeout, !config.insecure_skip_tls_verify, tls));
+      } catch (const std::exception& e) {
+        return InvalidArgumentError("Kubernetes server \"" + config.server + "\" (from " +
+                                    config.source + ") is not a usable URL: " + e.what());
+      }
+    }
+    client_credential = credential;
+    return std::pair(tls, client);
   }
 
   // The bearer token, re-read from token_file at most once a minute (projected tokens rotate).
@@ -138,16 +178,21 @@ struct Transport::Impl {
     return token;
   }
 
-  http::http_request Request(std::string_view method, const std::string& path) {
+  http::http_request Request(std::string_view method, const std::string& path,
+                             const ExecCredential* credential) {
     http::http_request req{http::method(std::string(method))};
     req.set_request_uri(path);
     req.headers().add("Accept", "application/json");
     req.headers().add("User-Agent", user_agent);
-    if (std::string t = BearerToken(); !t.empty()) {
-      req.headers().add("Authorization", "Bearer " + t);
-    }
+    std::string t = credential != nullptr ? credential->token : BearerToken();
+    if (!t.empty()) req.headers().add("Authorization", "Bearer " + t);
     return req;
   }
+
+  // One request with one credential; resends on a new connection when that is safe.
+  StatusOr<HttpResult> Send(http_client& client, const ExecCredential* credential,
+                            std::string_view method, const std::string& path_and_query,
+                            const std::string& body, std::string_view content_type);
 };
 
 Transport::Transport(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -159,28 +204,47 @@ StatusOr<std::unique_ptr<Transport>> Transport::New(const Config& config,
   InitOpenSslBeforeThreadPool();
   auto impl = std::make_unique<Impl>();
   impl->config = config;
+  impl->request_timeout = request_timeout;
   impl->user_agent = std::move(user_agent);
   impl->token = config.token;
   impl->token_read_at = std::chrono::steady_clock::now();
   if (!config.token_file.empty()) impl->token_read_at -= kTokenRefresh;  // read on first use
-  try {
-    impl->client =
-        std::make_unique<http_client>(config.server, impl->ConfigWithTimeout(request_timeout));
-  } catch (const std::exception& e) {
-    return InvalidArgumentError("Kubernetes server \"" + config.server + "\" (from " +
-                                config.source + ") is not a usable URL: " + e.what());
+  if (config.exec) {
+    impl->exec = std::make_unique<ExecCredentials>([config] { return RunExecPlugin(config); },
+                                                   RealClock::Get());
   }
+  // The plugin runs and the TLS material is read now, so that either fails here.
+  ASSIGN_OR_RETURN(auto credential, impl->Credential());
+  RETURN_IF_ERROR(impl->ClientFor(credential).status());
   return std::unique_ptr<Transport>(new Transport(std::move(impl)));
 }
 
 StatusOr<HttpResult> Transport::Send(std::string_view method, const std::string& path_and_query,
                                      const std::string& body, std::string_view content_type) {
-  auto req = impl_->Request(method, path_and_query);
+  ASSIGN_OR_RETURN(auto credential, impl_->Credential());
+  ASSIGN_OR_RETURN(auto client, impl_->ClientFor(credential));
+  auto result =
+      impl_->Send(*client.second, credential.get(), method, path_and_query, body, content_type);
+  if (!result.ok() || result->status != http::status_codes::Unauthorized || !impl_->exec) {
+    return result;
+  }
+  // Authentication is checked before anything else, so a request answered 401 changed nothing
+  // and is sent once more, with what the plugin hands out now.
+  ASSIGN_OR_RETURN(credential, impl_->exec->RenewAfterUnauthorized(credential));
+  ASSIGN_OR_RETURN(client, impl_->ClientFor(credential));
+  return impl_->Send(*client.second, credential.get(), method, path_and_query, body, content_type);
+}
+
+StatusOr<HttpResult> Transport::Impl::Send(http_client& client, const ExecCredential* credential,
+                                           std::string_view method,
+                                           const std::string& path_and_query,
+                                           const std::string& body, std::string_view content_type) {
+  auto req = Request(method, path_and_query, credential);
   if (!content_type.empty()) req.set_body(body, std::string(content_type));
   std::string what = std::string(method) + " " + path_and_query;
   for (int attempt = 0;; ++attempt) {
     try {
-      http::http_response resp = impl_->client->request(req).get();
+      http::http_response resp = client.request(req).get();
       HttpResult result;
       result.status = resp.status_code();
       result.body = resp.extract_utf8string(/*ignore_content_type=*/true).get();
@@ -190,7 +254,7 @@ StatusOr<HttpResult> Transport::Send(std::string_view method, const std::string&
       return result;
     } catch (const std::exception& e) {
       if (attempt < kMaxResends && SafeToResend(method, e)) {
-        req = impl_->Request(method, path_and_query);  // a request object is sent only once
+        req = Request(method, path_and_query, credential);  // a request object is sent only once
         if (!content_type.empty()) req.set_body(body, std::string(content_type));
         continue;
       }
@@ -202,13 +266,21 @@ StatusOr<HttpResult> Transport::Send(std::string_view method, const std::string&
 StatusOr<std::unique_ptr<WatchStream>> Transport::OpenWatch(const std::string& path_and_query,
                                                             std::chrono::seconds inactivity) {
   std::string what = "watch " + path_and_query;
+  ASSIGN_OR_RETURN(auto credential, impl_->Credential());
+  ASSIGN_OR_RETURN(auto current, impl_->ClientFor(credential));
   try {
-    auto client =
-        std::make_unique<http_client>(impl_->config.server, impl_->ConfigWithTimeout(inactivity));
+    auto client = std::make_unique<http_client>(
+        impl_->config.server,
+        Impl::ConfigWith(inactivity, !impl_->config.insecure_skip_tls_verify, current.first));
     pplx::cancellation_token_source cancel;
     http::http_response resp =
-        client->request(impl_->Request("GET", path_and_query), cancel.get_token()).get();
+        client->request(impl_->Request("GET", path_and_query, credential.get()), cancel.get_token())
+            .get();
     if (resp.status_code() != http::status_codes::OK) {
+      // A 401 renews the plugin's credential for the caller's next attempt (as client-go does).
+      if (resp.status_code() == http::status_codes::Unauthorized && impl_->exec) {
+        (void)impl_->exec->RenewAfterUnauthorized(credential);
+      }
       std::string body = resp.extract_utf8string(true).get();
       return StatusFromResponse(resp.status_code(), body).WithContext(what);
     }

@@ -22,7 +22,9 @@ struct HttpResult {
 
 class Transport {
  public:
-  // kInvalidArgument for an unusable server URL.
+  // kInvalidArgument for an unusable server URL or TLS material (see TlsIdentity). An exec
+  // plugin (config.exec) runs here first, so that a failing one fails here; its credential is
+  // renewed when it expires, and a request answered 401 runs it again and is resent once.
   static StatusOr<std::unique_ptr<Transport>> New(const Config& config,
                                                   std::chrono::seconds request_timeout,
                                                   std::string user_agent);

@@ -6,6 +6,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace mtasts::k8s {
 namespace {
@@ -77,6 +81,48 @@ TEST_F(ConfigTest, TokenAndTokenFileAndInsecure) {
   EXPECT_EQ(with_file->token_file, (dir_ / "token").string());
 }
 
+const std::string kExecV1 =
+    "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
+    "      interactiveMode: Never\n";
+
+TEST_F(ConfigTest, ExecPluginIsRead) {
+  auto config =
+      ParseKubeconfig(Kubeconfig("", kExecV1 + "      command: bin/aws\n"
+                                               "      args: [eks, get-token, --cluster-name, c1]\n"
+                                               "      env: [{name: AWS_PROFILE, value: prod}]\n"
+                                               "      provideClusterInfo: true\n"
+                                               "      installHint: install the AWS CLI\n"),
+                      dir_.string());
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  ASSERT_TRUE(config->exec.has_value());
+  EXPECT_EQ(config->exec->command, (dir_ / "bin/aws").string());  // a path: kubeconfig-relative
+  EXPECT_EQ(config->exec->args,
+            (std::vector<std::string>{"eks", "get-token", "--cluster-name", "c1"}));
+  ASSERT_EQ(config->exec->env.size(), 1u);
+  EXPECT_EQ(config->exec->env[0].first, "AWS_PROFILE");
+  EXPECT_EQ(config->exec->env[0].second, "prod");
+  EXPECT_EQ(config->exec->api_version, "client.authentication.k8s.io/v1");
+  EXPECT_TRUE(config->exec->provide_cluster_info);
+  EXPECT_EQ(config->exec->install_hint, "install the AWS CLI");
+
+  // v1beta1 defaults interactiveMode; a bare command is left for PATH.
+  auto beta = ParseKubeconfig(
+      Kubeconfig("",
+                 "    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n"
+                 "      command: gke-gcloud-auth-plugin\n"),
+      dir_.string());
+  ASSERT_TRUE(beta.ok()) << beta.status().ToString();
+  EXPECT_EQ(beta->exec->command, "gke-gcloud-auth-plugin");
+}
+
+TEST_F(ConfigTest, ATokenBesideAnExecPluginWins) {
+  auto config = ParseKubeconfig(Kubeconfig("", "    token: abc\n" + kExecV1 + "      command: p\n"),
+                                dir_.string());
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_FALSE(config->exec.has_value());
+  EXPECT_EQ(config->token, "abc");
+}
+
 struct BadCase {
   const char* name;
   std::string yaml;
@@ -111,6 +157,32 @@ TEST_F(ConfigTest, BadConfigsGiveErrorsThatSayWhatAndWhere) {
        "current-context: a\ncontexts:\n- name: a\n  context: {cluster: c}\n"
        "clusters: {c: 1}\n",
        "", StatusCode::kInvalidArgument, "clusters is not a list"},
+      {"gcp auth-provider", Kubeconfig("", "    auth-provider: {name: gcp, config: {}}\n"), "",
+       StatusCode::kInvalidArgument,
+       "user \"u1\" uses auth-provider \"gcp\", which Kubernetes clients no longer support; "
+       "install gke-gcloud-auth-plugin"},
+      {"oidc auth-provider", Kubeconfig("", "    auth-provider: {name: oidc}\n"), "",
+       StatusCode::kInvalidArgument, "kubelogin"},
+      {"basic auth", Kubeconfig("", "    username: admin\n    password: secret\n"), "",
+       StatusCode::kInvalidArgument, "uses a username and password"},
+      {"exec without command", Kubeconfig("", kExecV1 + "      args: [x]\n"), "",
+       StatusCode::kInvalidArgument, "exec has no command"},
+      {"exec v1alpha1",
+       Kubeconfig("",
+                  "    exec:\n      apiVersion: client.authentication.k8s.io/v1alpha1\n"
+                  "      command: p\n"),
+       "", StatusCode::kInvalidArgument,
+       "exec apiVersion \"client.authentication.k8s.io/v1alpha1\" is not supported"},
+      {"exec v1 without interactiveMode",
+       Kubeconfig("",
+                  "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
+                  "      command: p\n"),
+       "", StatusCode::kInvalidArgument, "exec interactiveMode must be set"},
+      {"exec that needs a terminal",
+       Kubeconfig("",
+                  "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n"
+                  "      command: p\n      interactiveMode: Always\n"),
+       "", StatusCode::kInvalidArgument, "exec plugin p needs a terminal"},
   };
   for (const BadCase& c : kCases) {
     auto config = ParseKubeconfig(c.yaml, dir_.string(), c.context);
@@ -135,6 +207,38 @@ TEST_F(ConfigTest, InClusterReadsTheServiceAccountFolder) {
   EXPECT_EQ(config->token_file, (dir_ / "token").string());
   EXPECT_EQ(config->ca_pem, "CLUSTER-CA");
   EXPECT_EQ(config->default_namespace, "mail");
+}
+
+TEST_F(ConfigTest, InAPodWithoutATokenIsAnErrorNotAFallBackToHome) {
+  // ~/.kube/config exists and is valid; the pod's token folder has no token.
+  fs::create_directories(dir_ / "home/.kube");
+  Write("home/.kube/config", Kubeconfig("", "    token: from-home\n"));
+  fs::create_directories(dir_ / "sa");
+  std::ofstream(dir_ / "sa/ca.crt") << "CLUSTER-CA";
+  const char* home = std::getenv("HOME");
+  std::string old_home = home != nullptr ? home : "";
+  const char* kubeconfig = std::getenv("KUBECONFIG");
+  std::optional<std::string> old_kubeconfig;
+  if (kubeconfig != nullptr) old_kubeconfig = kubeconfig;
+  setenv("HOME", (dir_ / "home").c_str(), 1);
+  unsetenv("KUBECONFIG");
+  setenv("KUBERNETES_SERVICE_HOST", "10.0.0.1", 1);
+  setenv("KUBERNETES_SERVICE_PORT", "443", 1);
+  auto in_pod = LoadDefaultConfig("", (dir_ / "sa").string());
+  unsetenv("KUBERNETES_SERVICE_HOST");
+  unsetenv("KUBERNETES_SERVICE_PORT");
+  auto outside = LoadDefaultConfig("", (dir_ / "sa").string());
+  setenv("HOME", old_home.c_str(), 1);
+  if (old_kubeconfig) setenv("KUBECONFIG", old_kubeconfig->c_str(), 1);
+
+  ASSERT_FALSE(in_pod.ok()) << "used " << in_pod->source;
+  EXPECT_EQ(in_pod.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(in_pod.status().message().find("service account token: cannot read"), std::string::npos)
+      << in_pod.status().message();
+  EXPECT_NE(in_pod.status().message().find("KUBERNETES_SERVICE_HOST is set"), std::string::npos);
+  // Outside a pod, ~/.kube/config is still the last resort.
+  ASSERT_TRUE(outside.ok()) << outside.status().ToString();
+  EXPECT_EQ(outside->token, "from-home");
 }
 
 TEST(InClusterConfigTest, OutsideAClusterIsFailedPrecondition) {
