@@ -9,6 +9,8 @@
 //   404 NotFound                      kNotFound             treat as absent
 //   409 AlreadyExists                 kAlreadyExists        the object exists already
 //   409 Conflict                      kAborted              re-read, re-apply at once
+//   409 Conflict, FieldManagerConflict kOwnershipConflict   another field manager owns a field
+//     (server-side apply)                                   this one sets: back off, surface it
 //   422 Invalid, 400 BadRequest       kInvalidArgument      the object is wrong: report it
 //   410 Gone / Expired                kOutOfRange           resourceVersion too old: relist
 //   401 Unauthorized                  kUnauthenticated      credentials are wrong
@@ -112,7 +114,8 @@ class Client {
   // version returns kAborted (Conflict). Returns the stored object.
   virtual StatusOr<Object> Update(const ResourceRef& ref, const Object& obj) = 0;
   // Server-side apply (PATCH application/apply-patch+yaml) of a partial object carrying only the
-  // fields this manager owns; creates the object if absent. Returns the resulting object.
+  // fields this manager owns; creates the object if absent. Returns the resulting object, or
+  // kOwnershipConflict when another manager owns a field it sets (unless options.force).
   virtual StatusOr<Object> Apply(const ResourceRef& ref, const Object& obj,
                                  const ApplyOptions& options) = 0;
   // Server-side apply to the status subresource (spec is ignored by the server there).

@@ -5,6 +5,9 @@
 //   kAborted (a conflict)   -> queued again at once and not counted as a failure: the handler
 //                              re-reads and re-applies.
 //   any other error         -> queued again after the key's backoff (5 ms doubling to 5 min).
+//                              kOwnershipConflict is one of these: another field manager owns a
+//                              field the handler applies, and only a person can settle that (the
+//                              handler reports it as a condition); retrying at once would spin.
 // A handler that throws counts as an Internal error. Errors are logged with the key.
 //
 // Thread-safety: Start and Stop are called by the owner, not concurrently with each other.

@@ -96,6 +96,24 @@ TEST(WorkersTest, ConflictIsRetriedAtOnceWithoutCountingAFailure) {
   EXPECT_EQ(queue.NumRequeues("ns/a"), 0);
 }
 
+TEST(WorkersTest, OwnershipConflictBacksOffInsteadOfSpinning) {
+  FakeClock clock(Clock::TimePoint(0s));
+  WorkQueue queue({.base_delay = 1min, .clock = &clock, .max_wait = 1ms});
+  std::atomic<int> calls{0};
+  Workers workers(queue, [&](const std::string&) {
+    return ++calls == 1 ? ProcessResult::Failed(OwnershipConflictError(
+                              "Conflict: Apply failed with 1 conflict: .data.policy"))
+                        : ProcessResult::Done();
+  });
+  workers.Start(1);
+  queue.Add("ns/a");
+  ASSERT_TRUE(Eventually([&] { return queue.NumRequeues("ns/a") == 1; }));
+  EXPECT_EQ(calls.load(), 1) << "retried before its backoff";
+  clock.Advance(1min);
+  ASSERT_TRUE(Eventually([&] { return calls.load() == 2; }));
+  workers.Stop(Drain::kNo);
+}
+
 TEST(WorkersTest, RequeueAfterComesBackAfterTheDelay) {
   FakeClock clock(Clock::TimePoint(0s));
   WorkQueue queue({.clock = &clock, .max_wait = 1ms});
