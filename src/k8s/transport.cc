@@ -43,13 +43,18 @@ void InitOpenSslBeforeThreadPool() {
   (void)initialised;
 }
 
-// Whether a request that failed before any response may be sent again on a new connection. A
-// pooled keep-alive connection the server closed (it restarted) fails the next write: nothing
-// reached the server then, so any method may be retried. Other failures only for reads. The pool
-// may hold several such connections, hence a few attempts.
+// Whether a request failed before any of it could reach the server, so that sending it again
+// cannot make the server act on it twice: the connection could not be made, or writing the
+// request failed (a pooled keep-alive connection that a restarted server closed fails the next
+// write). A timeout never qualifies, whatever the method: the server may be working on the
+// request, and resending would stretch the caller's bound several times over. The pool may hold
+// several closed connections, hence a few attempts.
 constexpr int kMaxResends = 8;
-bool SafeToResend(std::string_view method, const std::exception& e) {
-  return method == "GET" || std::string_view(e.what()).starts_with("Failed to write request");
+bool NothingReachedServer(const std::exception& e) {
+  const auto* he = dynamic_cast<const http::http_exception*>(&e);
+  if (he == nullptr || he->error_code() == std::errc::timed_out) return false;
+  std::string_view what = e.what();
+  return what.starts_with("Failed to connect") || what.starts_with("Failed to write request");
 }
 
 // One open watch response; reads the body line by line as it arrives.
@@ -189,7 +194,7 @@ StatusOr<HttpResult> Transport::Send(std::string_view method, const std::string&
       }
       return result;
     } catch (const std::exception& e) {
-      if (attempt < kMaxResends && SafeToResend(method, e)) {
+      if (attempt < kMaxResends && NothingReachedServer(e)) {
         req = impl_->Request(method, path_and_query);  // a request object is sent only once
         if (!content_type.empty()) req.set_body(body, std::string(content_type));
         continue;

@@ -29,7 +29,8 @@ class Transport {
   ~Transport();
 
   // One request; a connection failure is kUnavailable, a timeout kDeadlineExceeded. Any HTTP
-  // status is a result (the caller maps it).
+  // status is a result (the caller maps it). Sent again (on a new connection) only when nothing
+  // of it reached the server, so a timeout bounds the call once.
   StatusOr<HttpResult> Send(std::string_view method, const std::string& path_and_query,
                             const std::string& body = "", std::string_view content_type = "");
 
