@@ -29,6 +29,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,9 +72,17 @@ struct WatchOptions {
   std::string field_selector;
   std::string resource_version;  // resume point: events after this version are delivered
   bool allow_bookmarks = true;
-  // Server-side timeout: the server ends the stream after this long (then resume). The client's
-  // inactivity timeout is set above it, so a quiet stream is not cut early.
+  // Server-side timeout: the server ends the stream after this long (then resume).
   std::chrono::seconds timeout{300};
+  // A stream silent for this long is taken for a dead connection (Next returns
+  // kDeadlineExceeded: resume). With bookmarks, the API server's watch cache sends one about
+  // every minute even when nothing changes, so a few minutes of silence mean a lost connection,
+  // not a quiet resource. Without bookmarks only the server's timeout bounds the silence, and
+  // the client waits that long plus a minute instead.
+  std::chrono::seconds max_silence{180};
+  // Once requested, a watch still opening is abandoned (kCancelled); an open one is cancelled
+  // with WatchStream::Cancel.
+  std::stop_token stop;
 };
 
 enum class WatchEventType { kAdded, kModified, kDeleted, kBookmark, kError };

@@ -205,12 +205,15 @@ StatusOr<HttpResult> Transport::Send(std::string_view method, const std::string&
 }
 
 StatusOr<std::unique_ptr<WatchStream>> Transport::OpenWatch(const std::string& path_and_query,
-                                                            std::chrono::seconds inactivity) {
+                                                            std::chrono::seconds inactivity,
+                                                            std::stop_token stop) {
   std::string what = "watch " + path_and_query;
+  pplx::cancellation_token_source cancel;
+  // Copies share one cancellation state; runs at once if the stop was requested already.
+  std::stop_callback abandon(stop, [cancel]() mutable { cancel.cancel(); });
   try {
     auto client =
         std::make_unique<http_client>(impl_->config.server, impl_->ConfigWithTimeout(inactivity));
-    pplx::cancellation_token_source cancel;
     http::http_response resp =
         client->request(impl_->Request("GET", path_and_query), cancel.get_token()).get();
     if (resp.status_code() != http::status_codes::OK) {
@@ -218,8 +221,9 @@ StatusOr<std::unique_ptr<WatchStream>> Transport::OpenWatch(const std::string& p
       return StatusFromResponse(resp.status_code(), body).WithContext(what);
     }
     return std::unique_ptr<WatchStream>(
-        new RestWatchStream(std::move(client), std::move(resp), std::move(cancel)));
+        new RestWatchStream(std::move(client), std::move(resp), cancel));
   } catch (const std::exception& e) {
+    if (stop.stop_requested()) return CancelledError(what + ": cancelled while opening");
     return StatusFromException(e, what);
   }
 }

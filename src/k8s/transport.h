@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <string_view>
 
@@ -34,10 +35,12 @@ class Transport {
   StatusOr<HttpResult> Send(std::string_view method, const std::string& path_and_query,
                             const std::string& body = "", std::string_view content_type = "");
 
-  // Opens a streaming GET. The inactivity timeout is `inactivity` (set it above the server's
-  // watch timeout). Non-200 responses become the mapped Status.
+  // Opens a streaming GET that fails once no byte has arrived for `inactivity`. Non-200
+  // responses become the mapped Status; a `stop` requested before the headers arrive abandons
+  // the request (kCancelled).
   StatusOr<std::unique_ptr<WatchStream>> OpenWatch(const std::string& path_and_query,
-                                                   std::chrono::seconds inactivity);
+                                                   std::chrono::seconds inactivity,
+                                                   std::stop_token stop);
 
  private:
   struct Impl;

@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <stop_token>
+#include <thread>
 
+#include "k8s/rest_client.h"
 #include "loopback_http_server.h"
 
 namespace mtasts::k8s {
@@ -47,6 +50,43 @@ TEST(TransportTest, APooledConnectionTheServerClosedIsReplacedAndTheRequestResen
   auto again = transport->Send("DELETE", "/api/v1/namespaces/mail/configmaps/x");
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(again->status, 200);
+}
+
+TEST(TransportTest, AStopReachesAWatchStillOpening) {
+  LoopbackHttpServer server([](int, const std::string&) { return true; });  // never answers
+  auto transport = TransportTo(server, 60s);
+  std::stop_source stop;
+  std::jthread stopper([&] {
+    while (server.Requests() == 0) std::this_thread::sleep_for(1ms);
+    stop.request_stop();
+  });
+  auto started = std::chrono::steady_clock::now();
+  auto watch = transport->OpenWatch("/api/v1/configmaps?watch=1", 60s, stop.get_token());
+  EXPECT_EQ(watch.status().code(), StatusCode::kCancelled) << watch.status().ToString();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+}
+
+TEST(RestClientWatchTest, ASilentStreamIsTakenForDeadAfterMaxSilenceNotTheWatchTimeout) {
+  // Headers, then not a byte: a connection lost without a FIN looks like this.
+  LoopbackHttpServer server([](int fd, const std::string&) {
+    LoopbackHttpServer::WriteAll(fd,
+                                 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                 "Transfer-Encoding: chunked\r\n\r\n");
+    return true;
+  });
+  Config config;
+  config.server = server.Url();
+  config.source = "test";
+  auto client = NewRestClient(config).value();
+  WatchOptions options;
+  options.timeout = 300s;
+  options.max_silence = 1s;
+  auto watch = client->Watch(ConfigMaps(), "mail", options);
+  ASSERT_TRUE(watch.ok()) << watch.status().ToString();
+  auto started = std::chrono::steady_clock::now();
+  auto next = (*watch)->Next();
+  EXPECT_FALSE(next.ok());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
 }
 
 }  // namespace

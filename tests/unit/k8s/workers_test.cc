@@ -8,21 +8,12 @@
 #include <stdexcept>
 #include <thread>
 
+#include "eventually.h"
+
 namespace mtasts::k8s {
 namespace {
 
 using namespace std::chrono_literals;
-
-// Polls `done` on wall time (the workers run on real threads) for at most `limit`.
-template <typename Pred>
-bool Eventually(Pred done, std::chrono::milliseconds limit = 5s) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
-}
 
 TEST(WorkersTest, NeverProcessesOneKeyOnTwoThreadsAtOnce) {
   WorkQueue queue;
