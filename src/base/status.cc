@@ -9,6 +9,7 @@ std::string_view StatusCodeName(StatusCode code) {
     case StatusCode::kNotFound: return "NOT_FOUND";
     case StatusCode::kAlreadyExists: return "ALREADY_EXISTS";
     case StatusCode::kAborted: return "ABORTED";
+    case StatusCode::kOwnershipConflict: return "OWNERSHIP_CONFLICT";
     case StatusCode::kFailedPrecondition: return "FAILED_PRECONDITION";
     case StatusCode::kOutOfRange: return "OUT_OF_RANGE";
     case StatusCode::kUnauthenticated: return "UNAUTHENTICATED";
@@ -42,6 +43,9 @@ Status InvalidArgumentError(std::string m) { return {StatusCode::kInvalidArgumen
 Status NotFoundError(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
 Status AlreadyExistsError(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
 Status AbortedError(std::string m) { return {StatusCode::kAborted, std::move(m)}; }
+Status OwnershipConflictError(std::string m) {
+  return {StatusCode::kOwnershipConflict, std::move(m)};
+}
 Status FailedPreconditionError(std::string m) {
   return {StatusCode::kFailedPrecondition, std::move(m)};
 }

@@ -3,6 +3,9 @@
 // Codes carry retry meaning (abseil's reading), which the callers map onto decisions:
 //   kUnavailable / kDeadlineExceeded  -> transient: retry the call with backoff.
 //   kAborted                           -> conflict: re-read and re-apply at once.
+//   kOwnershipConflict                 -> another writer owns what this one tried to set:
+//                                         back off and surface it (it does not go away by
+//                                         retrying at once; forcing would take it over).
 //   kFailedPrecondition                -> the world must change first: surface as a condition.
 //   kInvalidArgument                   -> the input is wrong: report it, never retry.
 // A Status is a value type; it is cheap to copy when ok. Thread-compatible.
@@ -22,6 +25,7 @@ enum class StatusCode {
   kNotFound,
   kAlreadyExists,
   kAborted,
+  kOwnershipConflict,
   kFailedPrecondition,
   kOutOfRange,
   kUnauthenticated,
@@ -61,6 +65,7 @@ Status InvalidArgumentError(std::string message);
 Status NotFoundError(std::string message);
 Status AlreadyExistsError(std::string message);
 Status AbortedError(std::string message);
+Status OwnershipConflictError(std::string message);
 Status FailedPreconditionError(std::string message);
 Status OutOfRangeError(std::string message);
 Status UnauthenticatedError(std::string message);

@@ -1,5 +1,6 @@
 #include "k8s/api_errors.h"
 
+#include <algorithm>
 #include <charconv>
 #include <string>
 
@@ -35,12 +36,31 @@ StatusCode CodeFor(int http_status, std::string_view reason) {
   return StatusCode::kInternal;
 }
 
+// details.causes, or nullptr when the status has none.
+const nlohmann::json* CausesOf(const nlohmann::json& status) {
+  auto details = status.find("details");
+  if (details == status.end() || !details->is_object()) return nullptr;
+  auto causes = details->find("causes");
+  return causes != details->end() && causes->is_array() ? &*causes : nullptr;
+}
+
+// A server-side apply conflict is a 409 Conflict like a stale resourceVersion, told apart by its
+// causes: one FieldManagerConflict (StatusCause's type, "reason" on the wire) per contested
+// field. Re-applying at once cannot help while another manager owns the field.
+bool IsFieldManagerConflict(const nlohmann::json& status) {
+  const nlohmann::json* causes = CausesOf(status);
+  if (causes == nullptr) return false;
+  return std::any_of(causes->begin(), causes->end(), [](const nlohmann::json& cause) {
+    return cause.is_object() && cause.value("reason", "") == "FieldManagerConflict";
+  });
+}
+
 // "metadata.name: Invalid value: ...; spec.x: Required value" from details.causes.
 std::string Causes(const nlohmann::json& status) {
   std::string out;
-  const auto* details = status.contains("details") ? &status["details"] : nullptr;
-  if (details == nullptr || !details->is_object() || !details->contains("causes")) return out;
-  for (const auto& cause : (*details)["causes"]) {
+  const nlohmann::json* causes = CausesOf(status);
+  if (causes == nullptr) return out;
+  for (const auto& cause : *causes) {
     if (!cause.is_object()) continue;
     if (!out.empty()) out += "; ";
     out += cause.value("field", "");
@@ -69,7 +89,10 @@ Status StatusFromApiStatus(const nlohmann::json& status, int fallback_code) {
       !causes.empty() && message.find(causes) == message.npos) {
     text += " [" + causes + "]";
   }
-  return Status(CodeFor(code, reason), std::move(text));
+  StatusCode status_code = code == 409 && IsFieldManagerConflict(status)
+                               ? StatusCode::kOwnershipConflict
+                               : CodeFor(code, reason);
+  return Status(status_code, std::move(text));
 }
 
 Status StatusFromResponse(int http_status, std::string_view body) {

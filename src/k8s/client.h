@@ -9,6 +9,8 @@
 //   404 NotFound                      kNotFound             treat as absent
 //   409 AlreadyExists                 kAlreadyExists        the object exists already
 //   409 Conflict                      kAborted              re-read, re-apply at once
+//   409 Conflict, FieldManagerConflict kOwnershipConflict   another field manager owns a field
+//     (server-side apply)                                   this one sets: back off, surface it
 //   422 Invalid, 400 BadRequest       kInvalidArgument      the object is wrong: report it
 //   410 Gone / Expired                kOutOfRange           resourceVersion too old: relist
 //   401 Unauthorized                  kUnauthenticated      credentials are wrong
@@ -27,6 +29,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,9 +72,17 @@ struct WatchOptions {
   std::string field_selector;
   std::string resource_version;  // resume point: events after this version are delivered
   bool allow_bookmarks = true;
-  // Server-side timeout: the server ends the stream after this long (then resume). The client's
-  // inactivity timeout is set above it, so a quiet stream is not cut early.
+  // Server-side timeout: the server ends the stream after this long (then resume).
   std::chrono::seconds timeout{300};
+  // A stream silent for this long is taken for a dead connection (Next returns
+  // kDeadlineExceeded: resume). With bookmarks, the API server's watch cache sends one about
+  // every minute even when nothing changes, so a few minutes of silence mean a lost connection,
+  // not a quiet resource. Without bookmarks only the server's timeout bounds the silence, and
+  // the client waits that long plus a minute instead.
+  std::chrono::seconds max_silence{180};
+  // Once requested, a watch still opening is abandoned (kCancelled); an open one is cancelled
+  // with WatchStream::Cancel.
+  std::stop_token stop;
 };
 
 enum class WatchEventType { kAdded, kModified, kDeleted, kBookmark, kError };
@@ -112,7 +123,8 @@ class Client {
   // version returns kAborted (Conflict). Returns the stored object.
   virtual StatusOr<Object> Update(const ResourceRef& ref, const Object& obj) = 0;
   // Server-side apply (PATCH application/apply-patch+yaml) of a partial object carrying only the
-  // fields this manager owns; creates the object if absent. Returns the resulting object.
+  // fields this manager owns; creates the object if absent. Returns the resulting object, or
+  // kOwnershipConflict when another manager owns a field it sets (unless options.force).
   virtual StatusOr<Object> Apply(const ResourceRef& ref, const Object& obj,
                                  const ApplyOptions& options) = 0;
   // Server-side apply to the status subresource (spec is ignored by the server there).

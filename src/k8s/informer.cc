@@ -8,6 +8,13 @@
 #include "k8s/watch_event.h"
 
 namespace mtasts::k8s {
+namespace {
+
+// A watch the server ends sooner than this without an event failed (client-go's "very short
+// watch"): resuming it at once would make a hot loop.
+constexpr std::chrono::seconds kShortestWatch{1};
+
+}  // namespace
 
 Object StripForCache(Object obj) {
   auto meta = obj.find("metadata");
@@ -30,17 +37,14 @@ Informer::Informer(Client& client, ResourceRef ref, InformerOptions options,
 Informer::~Informer() { Stop(); }
 
 void Informer::Start() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = false;
-  }
+  stop_ = std::stop_source();
   thread_ = std::thread([this] { Run(); });
 }
 
 void Informer::Stop() {
+  stop_.request_stop();  // abandons a watch that is still opening
   {
     std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
     if (stream_ != nullptr) stream_->Cancel();
   }
   wake_.notify_all();
@@ -49,12 +53,19 @@ void Informer::Stop() {
 
 bool Informer::WaitForSync(std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lock(mu_);
-  return wake_.wait_for(lock, timeout, [this] { return synced_ || stopping_; }) && synced_;
+  return wake_.wait_for(lock, timeout, [this] { return synced_ || stop_.stop_requested(); }) &&
+         synced_;
 }
 
-bool Informer::SleepUnlessStopped(std::chrono::milliseconds delay) {
+bool Informer::SleepUnlessStopped(std::chrono::nanoseconds delay) {
   std::unique_lock<std::mutex> lock(mu_);
-  return !wake_.wait_for(lock, delay, [this] { return stopping_; });
+  auto until = options_.clock->SteadyNow() + delay;
+  while (!stop_.stop_requested()) {
+    auto left = until - options_.clock->SteadyNow();
+    if (left <= std::chrono::nanoseconds::zero()) return true;
+    wake_.wait_for(lock, std::min<std::chrono::nanoseconds>(left, options_.max_wait));
+  }
+  return false;
 }
 
 std::chrono::seconds Informer::RandomWatchTimeout() {
@@ -80,37 +91,28 @@ InformerStep NextInformerStep(const Status& status) {
 void Informer::Run() {
   std::string resource_version;
   bool relist = true;
-  std::chrono::milliseconds backoff = options_.initial_backoff;
-  while (true) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (stopping_) return;
-    }
-    watch_opened_ = false;
+  RetryBackoff backoff(options_.backoff);
+  while (!stop_.stop_requested()) {
     Status status = relist ? Relist(&resource_version) : WatchOnce(&resource_version);
     switch (NextInformerStep(status)) {
       case InformerStep::kStop:
         return;
+      case InformerStep::kWatch:
+        if (relist) MarkSynced();
+        relist = false;
+        continue;
       case InformerStep::kRelist:
         LogInfo("informer: resume point gone, listing again",
                 {{"resource", ref_.resource}, {"reason", status.message()}});
         relist = true;
-        continue;
-      case InformerStep::kWatch:
-        if (relist) MarkSynced();
-        relist = false;
-        backoff = options_.initial_backoff;
-        continue;
+        break;
       case InformerStep::kBackOff:
         // After a failed list, list again; after a failed watch, resume from where it was.
-        // A watch that opened and then broke starts the backoff afresh.
-        if (watch_opened_) backoff = options_.initial_backoff;
         LogWarning("informer: retrying after error",
                    {{"resource", ref_.resource}, {"error", status.ToString()}});
-        if (!SleepUnlessStopped(backoff)) return;
-        backoff = std::min(backoff * 2, options_.max_backoff);
-        continue;
+        break;
     }
+    if (!SleepUnlessStopped(backoff.Next(options_.clock->SteadyNow()))) return;
   }
 }
 
@@ -138,23 +140,36 @@ Status Informer::Relist(std::string* resource_version) {
 }
 
 Status Informer::WatchOnce(std::string* resource_version) {
-  WatchOptions watch_options{options_.label_selector, options_.field_selector, *resource_version,
-                             true, RandomWatchTimeout()};
+  WatchOptions watch_options{.label_selector = options_.label_selector,
+                             .field_selector = options_.field_selector,
+                             .resource_version = *resource_version,
+                             .allow_bookmarks = true,
+                             .timeout = RandomWatchTimeout(),
+                             .max_silence = options_.max_silence,
+                             .stop = stop_.get_token()};
+  auto opened = options_.clock->SteadyNow();
   ASSIGN_OR_RETURN(std::unique_ptr<WatchStream> stream,
                    client_.Watch(ref_, options_.ns, watch_options));
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (stopping_) return CancelledError("informer stopped");
+    if (stop_.stop_requested()) return CancelledError("informer stopped");
     stream_ = stream.get();
   }
-  watch_opened_ = true;
+  int events = 0;
   Status status;
   while (true) {
     auto next = stream->Next();
-    if (!next.ok() || !next->has_value()) {
-      status = next.status();  // ok at the server's timeout: resume
+    if (!next.ok()) {
+      status = next.status();
       break;
     }
+    if (!next->has_value()) {  // the server ended the stream: resume, unless it ended at once
+      if (events == 0 && options_.clock->SteadyNow() - opened < kShortestWatch) {
+        status = UnavailableError("watch ended within a second of opening, before any event");
+      }
+      break;
+    }
+    ++events;
     WatchEvent& event = **next;
     if (event.type == WatchEventType::kError) {
       status = StatusFromApiStatus(event.object);

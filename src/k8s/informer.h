@@ -4,16 +4,22 @@
 // It lists (paged), then watches from the list's resourceVersion with bookmarks and a randomised
 // 5-10 minute server timeout, resuming from the last resourceVersion it saw. When that version is
 // gone (410, as an HTTP status or an in-stream ERROR event) it relists and reports the difference
-// as adds, updates and deletes, so no change is lost across a compaction. Other failures back off
-// exponentially (the client already honours Retry-After).
+// as adds, updates and deletes, so no change is lost across a compaction. Every retry (a relist
+// after 410, a list or watch after a failure) waits as client-go's reflector does (RetryBackoff:
+// 800 ms doubling to 30 s, jittered, afresh after 2 healthy minutes); a watch that the server ends
+// within a second without a single event counts as a failure, so neither a server that ends every
+// watch at once nor a poison event can make a hot loop. A watch silent for
+// `max_silence` is taken for a dead connection and resumed.
 //
 // Objects pass through a transform before they are cached and delivered (by default
 // StripForCache), so the cache holds only what the operator reads.
 //
 // Thread-safety: Get/List/Size/HasSynced may be called from any thread. Handlers run on the
 // informer's own thread, one at a time, in event order; they must not call Stop(). Start() (once)
-// and Stop() are called from one owning thread; Stop() is prompt even in the middle of a watch
-// (a list in flight finishes first, bounded by the client's request timeout).
+// and Stop() are called from one owning thread; Stop() is prompt even in the middle of a watch or
+// while one is opening (a list in flight finishes first, bounded by the client's request
+// timeout). Time (backoff waits, watch durations) comes from `options.clock`; a wait re-reads it
+// at least every `options.max_wait`, which is how a FakeClock advanced by a test takes effect.
 #pragma once
 
 #include <atomic>
@@ -22,11 +28,14 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "base/clock.h"
 #include "k8s/client.h"
+#include "k8s/retry_backoff.h"
 #include "k8s/store.h"
 
 namespace mtasts::k8s {
@@ -48,8 +57,10 @@ struct InformerOptions {
   std::function<Object(Object)> transform = StripForCache;
   std::chrono::seconds min_watch_timeout{300};
   std::chrono::seconds max_watch_timeout{600};
-  std::chrono::milliseconds initial_backoff{200};
-  std::chrono::milliseconds max_backoff{30000};
+  std::chrono::seconds max_silence = WatchOptions().max_silence;
+  RetryBackoffOptions backoff;
+  const Clock* clock = &RealClock::Get();
+  std::chrono::nanoseconds max_wait = std::chrono::milliseconds(100);
 };
 
 struct InformerHandlers {
@@ -87,7 +98,7 @@ class Informer {
   Status WatchOnce(std::string* resource_version);
   void MarkSynced();
   void Deliver(StoreChange change);
-  bool SleepUnlessStopped(std::chrono::milliseconds delay);
+  bool SleepUnlessStopped(std::chrono::nanoseconds delay);
   std::chrono::seconds RandomWatchTimeout();
 
   Client& client_;
@@ -98,10 +109,9 @@ class Informer {
 
   std::atomic<bool> synced_{false};
   std::atomic<int> list_count_{0};
-  std::mutex mu_;  // guards stopping_, stream_
+  std::stop_source stop_;
+  std::mutex mu_;  // guards stream_; waits on wake_ see a requested stop under it
   std::condition_variable wake_;
-  bool stopping_ = false;
-  bool watch_opened_ = false;  // informer thread only: the last WatchOnce got a stream
   WatchStream* stream_ = nullptr;
   std::thread thread_;
 };

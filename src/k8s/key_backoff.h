@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <string>
 #include <unordered_map>
 
@@ -23,6 +24,8 @@ class KeyBackoff {
   void Forget(const std::string& key) { failures_.erase(key); }
   // Consecutive failures recorded for `key` since it was last forgotten.
   int Failures(const std::string& key) const;
+  // How many keys have a failure count (a forgotten key has none): for tests and metrics.
+  size_t TrackedKeys() const { return failures_.size(); }
 
  private:
   Duration base_;

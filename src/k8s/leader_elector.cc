@@ -10,6 +10,9 @@
 namespace mtasts::k8s {
 namespace {
 
+// client-go's JitterFactor for campaign retries.
+constexpr double kRetryJitter = 1.2;
+
 std::string Millis(std::chrono::nanoseconds d) {
   return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) + "ms";
 }
@@ -47,9 +50,15 @@ Status LeaderElector::Run(std::stop_token stop) {
   while (!stop.stop_requested()) {
     auto started = config_.clock->SteadyNow();
     if (TryAcquireOrRenew() == Attempt::kLeading) return Lead(stop, started);
-    Sleep(config_.retry_period, stop);
+    Sleep(JitteredRetryPeriod(), stop);
   }
   return OkStatus();
+}
+
+std::chrono::nanoseconds LeaderElector::JitteredRetryPeriod() {
+  double stretch = std::uniform_real_distribution<double>(0, kRetryJitter)(random_);
+  return config_.retry_period +
+         std::chrono::duration_cast<std::chrono::nanoseconds>(config_.retry_period * stretch);
 }
 
 Status LeaderElector::Lead(std::stop_token stop, std::chrono::steady_clock::time_point acquired) {

@@ -1,15 +1,20 @@
 // LeaderElector: one-leader-at-a-time among replicas, through a coordination.k8s.io/v1 Lease.
 //
-// Run() campaigns (every retry_period it tries to take the lease: absent, released, or not
-// renewed for its lease duration as measured on *this* replica's clock, so clock skew between
-// replicas does not matter), then leads: on_started_leading gets a stop token, and the lease is
-// renewed every retry_period. Every write is conditional on the Lease's resourceVersion, so two
-// candidates never both win one round.
+// Run() campaigns (every retry_period, stretched by a random part of up to 1.2 times itself as
+// client-go's elector does so that candidates do not poll in step, it tries to take the lease:
+// absent, released, or not renewed for its lease duration as measured on *this* replica's clock,
+// so clock skew between replicas does not matter), then leads: on_started_leading gets a stop
+// token, and the lease is renewed every retry_period. Every write is conditional on the Lease's
+// resourceVersion, so two candidates never both win one round.
 //
 // Safety: if no renewal has succeeded for renew_deadline (measured from the start of the last
-// successful request), the leader stops at once, even while a request hangs: the token is
-// stopped and on_stopped_leading runs before Run() returns. Others can take the lease only
-// lease_duration after they last saw it change, which is later, so two leaders never overlap.
+// successful request), the leader stops at once, even while a renewal request hangs: each
+// renewal attempt is bounded by that deadline. The token is stopped and on_stopped_leading runs
+// before Run() returns. Others can take the lease only lease_duration after they last saw it
+// change, which is later, so two leaders never overlap as long as the leader's work observes the
+// token (Workers::Start takes it: the reconcile in flight is cancelled and no key is handed out)
+// and a write already sent ends within lease_duration - renew_deadline (5 s by default). A hung
+// renewal itself ends within the client's request timeout, and Run() returns after it.
 //
 // On a requested stop the leader stops its work first, then releases the lease (no holder,
 // leaseDurationSeconds 1), so a successor takes over at its next retry.
@@ -24,6 +29,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <random>
 #include <stop_token>
 #include <string>
 
@@ -86,11 +92,14 @@ class LeaderElector {
   void Release();
   // Sleeps for `duration` on the config clock, or until `stop` is requested.
   void Sleep(std::chrono::nanoseconds duration, std::stop_token stop) const;
+  // retry_period stretched by a random part of up to kRetryJitter times itself.
+  std::chrono::nanoseconds JitteredRetryPeriod();
 
   Client& client_;
   const LeaderElectionConfig config_;
   const LeaderCallbacks callbacks_;
   std::atomic<bool> leading_{false};
+  std::mt19937_64 random_{std::random_device{}()};  // Run's thread only
 
   // State of the attempts (one thread at a time: Run's, then the renewer's, then Run's again).
   std::optional<Object> held_lease_;  // the Lease as last written by this replica

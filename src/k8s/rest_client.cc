@@ -124,8 +124,8 @@ class RestClient final : public Client {
                                            {"labelSelector", o.label_selector},
                                            {"fieldSelector", o.field_selector},
                                            {"resourceVersion", o.resource_version}});
-    // Above the server's timeout, so a quiet stream ends by the server's choice, not ours.
-    return transport_->OpenWatch(path, o.timeout + std::chrono::seconds(60));
+    auto silence = o.allow_bookmarks ? o.max_silence : o.timeout + std::chrono::seconds(60);
+    return transport_->OpenWatch(path, silence, o.stop);
   }
 
  private:

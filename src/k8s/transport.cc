@@ -45,13 +45,18 @@ void InitOpenSslBeforeThreadPool() {
   (void)initialised;
 }
 
-// Whether a request that failed before any response may be sent again on a new connection. A
-// pooled keep-alive connection the server closed (it restarted) fails the next write: nothing
-// reached the server then, so any method may be retried. Other failures only for reads. The pool
-// may hold several such connections, hence a few attempts.
+// Whether a request failed before any of it could reach the server, so that sending it again
+// cannot make the server act on it twice: the connection could not be made, or writing the
+// request failed (a pooled keep-alive connection that a restarted server closed fails the next
+// write). A timeout never qualifies, whatever the method: the server may be working on the
+// request, and resending would stretch the caller's bound several times over. The pool may hold
+// several closed connections, hence a few attempts.
 constexpr int kMaxResends = 8;
-bool SafeToResend(std::string_view method, const std::exception& e) {
-  return method == "GET" || std::string_view(e.what()).starts_with("Failed to write request");
+bool NothingReachedServer(const std::exception& e) {
+  const auto* he = dynamic_cast<const http::http_exception*>(&e);
+  if (he == nullptr || he->error_code() == std::errc::timed_out) return false;
+  std::string_view what = e.what();
+  return what.starts_with("Failed to connect") || what.starts_with("Failed to write request");
 }
 
 // One open watch response; reads the body line by line as it arrives.
@@ -253,7 +258,7 @@ StatusOr<HttpResult> Transport::Impl::Send(http_client& client, const ExecCreden
       }
       return result;
     } catch (const std::exception& e) {
-      if (attempt < kMaxResends && SafeToResend(method, e)) {
+      if (attempt < kMaxResends && NothingReachedServer(e)) {
         req = Request(method, path_and_query, credential);  // a request object is sent only once
         if (!content_type.empty()) req.set_body(body, std::string(content_type));
         continue;
@@ -264,15 +269,18 @@ StatusOr<HttpResult> Transport::Impl::Send(http_client& client, const ExecCreden
 }
 
 StatusOr<std::unique_ptr<WatchStream>> Transport::OpenWatch(const std::string& path_and_query,
-                                                            std::chrono::seconds inactivity) {
+                                                            std::chrono::seconds inactivity,
+                                                            std::stop_token stop) {
   std::string what = "watch " + path_and_query;
   ASSIGN_OR_RETURN(auto credential, impl_->Credential());
   ASSIGN_OR_RETURN(auto current, impl_->ClientFor(credential));
+  pplx::cancellation_token_source cancel;
+  // Copies share one cancellation state; runs at once if the stop was requested already.
+  std::stop_callback abandon(stop, [cancel]() mutable { cancel.cancel(); });
   try {
     auto client = std::make_unique<http_client>(
         impl_->config.server,
         Impl::ConfigWith(inactivity, !impl_->config.insecure_skip_tls_verify, current.first));
-    pplx::cancellation_token_source cancel;
     http::http_response resp =
         client->request(impl_->Request("GET", path_and_query, credential.get()), cancel.get_token())
             .get();
@@ -285,8 +293,9 @@ StatusOr<std::unique_ptr<WatchStream>> Transport::OpenWatch(const std::string& p
       return StatusFromResponse(resp.status_code(), body).WithContext(what);
     }
     return std::unique_ptr<WatchStream>(
-        new RestWatchStream(std::move(client), std::move(resp), std::move(cancel)));
+        new RestWatchStream(std::move(client), std::move(resp), cancel));
   } catch (const std::exception& e) {
+    if (stop.stop_requested()) return CancelledError(what + ": cancelled while opening");
     return StatusFromException(e, what);
   }
 }

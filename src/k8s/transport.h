@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <string_view>
 
@@ -31,14 +32,17 @@ class Transport {
   ~Transport();
 
   // One request; a connection failure is kUnavailable, a timeout kDeadlineExceeded. Any HTTP
-  // status is a result (the caller maps it).
+  // status is a result (the caller maps it). Sent again (on a new connection) only when nothing
+  // of it reached the server, so a timeout bounds the call once.
   StatusOr<HttpResult> Send(std::string_view method, const std::string& path_and_query,
                             const std::string& body = "", std::string_view content_type = "");
 
-  // Opens a streaming GET. The inactivity timeout is `inactivity` (set it above the server's
-  // watch timeout). Non-200 responses become the mapped Status.
+  // Opens a streaming GET that fails once no byte has arrived for `inactivity`. Non-200
+  // responses become the mapped Status; a `stop` requested before the headers arrive abandons
+  // the request (kCancelled).
   StatusOr<std::unique_ptr<WatchStream>> OpenWatch(const std::string& path_and_query,
-                                                   std::chrono::seconds inactivity);
+                                                   std::chrono::seconds inactivity,
+                                                   std::stop_token stop);
 
  private:
   struct Impl;

@@ -6,21 +6,27 @@
 
 namespace mtasts::k8s {
 
-void Workers::Start(int count) {
+void Workers::Start(int count, std::stop_token cancel) {
+  follow_.emplace(cancel, [this] {
+    cancel_.request_stop();
+    queue_.ShutDown(Drain::kNo);
+  });
   for (int i = 0; i < count; ++i) threads_.emplace_back([this] { Run(); });
 }
 
 void Workers::Stop(Drain drain) {
+  if (drain == Drain::kNo) cancel_.request_stop();
   queue_.ShutDown(drain);
   for (auto& thread : threads_) thread.join();
   threads_.clear();
+  follow_.reset();
 }
 
 void Workers::Run() {
   while (std::optional<std::string> key = queue_.Get()) {
     ProcessResult result;
     try {
-      result = handler_(*key);
+      result = handler_(*key, cancel_.get_token());
     } catch (const std::exception& e) {
       result = ProcessResult::Failed(InternalError(std::string("handler threw: ") + e.what()));
     } catch (...) {
@@ -37,6 +43,7 @@ void Workers::Settle(const std::string& key, const ProcessResult& result) {
     if (result.requeue_after) queue_.AddAfter(key, *result.requeue_after);
     return;
   }
+  if (result.status.code() == StatusCode::kCancelled) return;  // the queue is shutting down
   if (result.status.code() == StatusCode::kAborted) {
     LogDebug("conflict, processing again", {{"key", key}, {"error", result.status.message()}});
     queue_.Add(key);

@@ -5,7 +5,15 @@
 //   kAborted (a conflict)   -> queued again at once and not counted as a failure: the handler
 //                              re-reads and re-applies.
 //   any other error         -> queued again after the key's backoff (5 ms doubling to 5 min).
+//                              kOwnershipConflict is one of these: another field manager owns a
+//                              field the handler applies, and only a person can settle that (the
+//                              handler reports it as a condition); retrying at once would spin.
 // A handler that throws counts as an Internal error. Errors are logged with the key.
+//
+// The handler gets a stop token, stopped when the work must end at once: Stop(Drain::kNo), or
+// the token given to Start (leadership lost). It checks the token before each write and returns
+// kCancelled when it is stopped, so a replica that lost its lease stops writing before a
+// successor can take the lease. Once that token is stopped no new key is handed out either.
 //
 // Thread-safety: Start and Stop are called by the owner, not concurrently with each other.
 // The handler runs on several threads at once, but never for the same key at the same time.
@@ -14,6 +22,7 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <vector>
@@ -33,7 +42,7 @@ struct ProcessResult {
   static ProcessResult Failed(Status s) { return {std::move(s), std::nullopt}; }
 };
 
-using KeyHandler = std::function<ProcessResult(const std::string& key)>;
+using KeyHandler = std::function<ProcessResult(const std::string& key, std::stop_token cancel)>;
 
 class Workers {
  public:
@@ -42,9 +51,11 @@ class Workers {
   Workers& operator=(const Workers&) = delete;
   ~Workers() { Stop(Drain::kNo); }
 
-  void Start(int count);
+  // Starts `count` threads. Once `cancel` is stopped (LeaderCallbacks' token, say), the handlers'
+  // token is stopped and the queue shut down without drain; Stop must still be called.
+  void Start(int count, std::stop_token cancel = {});
   // Shuts the queue down and waits until every worker has finished its current key (and,
-  // with Drain::kYes, every key already queued).
+  // with Drain::kYes, every key already queued). Drain::kNo also stops the handlers' token.
   void Stop(Drain drain);
 
  private:
@@ -53,6 +64,8 @@ class Workers {
 
   WorkQueue& queue_;
   KeyHandler handler_;
+  std::stop_source cancel_;
+  std::optional<std::stop_callback<std::function<void()>>> follow_;  // cancel_ follows Start's
   std::vector<std::thread> threads_;
 };
 

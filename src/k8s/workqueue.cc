@@ -5,7 +5,9 @@
 namespace mtasts::k8s {
 
 WorkQueue::WorkQueue(WorkQueueOptions options)
-    : options_(options), backoff_(options.base_delay, options.max_delay) {}
+    : options_(options),
+      backoff_(options.base_delay, options.max_delay),
+      retry_budget_(options.qps, options.burst) {}
 
 void WorkQueue::Add(const std::string& key) {
   std::lock_guard lock(mu_);
@@ -43,7 +45,9 @@ void WorkQueue::AddAfterLocked(const std::string& key, std::chrono::nanoseconds 
 void WorkQueue::AddRateLimited(const std::string& key) {
   std::lock_guard lock(mu_);
   if (shutting_down_) return;
-  AddAfterLocked(key, backoff_.NextDelay(key));
+  auto delay =
+      std::max(backoff_.NextDelay(key), retry_budget_.Reserve(options_.clock->SteadyNow()));
+  AddAfterLocked(key, delay);
 }
 
 void WorkQueue::Forget(const std::string& key) {

@@ -4,7 +4,9 @@
 // - A key is never handed out twice at once: a key added while a worker holds it is queued
 //   again, once, when that worker calls Done.
 // - AddAfter queues a key once a delay has passed (the earliest of several requests wins);
-//   AddRateLimited does so with the key's exponential backoff, which Forget resets.
+//   AddRateLimited does so after the longer of the key's exponential backoff (which Forget
+//   resets, leaving nothing of the key behind) and the overall retry rate limit (a token bucket
+//   shared by all keys), as client-go's default controller rate limiter does.
 // - ShutDown stops accepting keys. Without drain, Get returns nothing more; with drain, Get
 //   hands out what is already queued (and keys queued again by in-flight work) until none is
 //   left and nothing is in flight. Delayed keys are dropped either way.
@@ -27,12 +29,16 @@
 
 #include "base/clock.h"
 #include "k8s/key_backoff.h"
+#include "k8s/token_bucket.h"
 
 namespace mtasts::k8s {
 
 struct WorkQueueOptions {
   std::chrono::nanoseconds base_delay = std::chrono::milliseconds(5);
   std::chrono::nanoseconds max_delay = std::chrono::minutes(5);
+  // Overall: retries of all keys together, after the first `burst`, at most `qps` a second.
+  double qps = 10;
+  int burst = 100;
   const Clock* clock = &RealClock::Get();
   // Longest a waiting Get sleeps before it re-reads `clock` (keep it small with a FakeClock).
   std::chrono::nanoseconds max_wait = std::chrono::seconds(1);
@@ -50,7 +56,8 @@ class WorkQueue {
   void Add(const std::string& key);
   // Queues `key` once `delay` has passed on the clock.
   void AddAfter(const std::string& key, std::chrono::nanoseconds delay);
-  // Queues `key` after its next backoff delay (one more failure counted).
+  // Queues `key` after its next backoff delay (one more failure counted) or later, when retries
+  // overall are over their rate.
   void AddRateLimited(const std::string& key);
   // Resets the key's backoff after a success.
   void Forget(const std::string& key);
@@ -84,6 +91,7 @@ class WorkQueue {
   std::set<std::pair<SteadyTime, std::string>> delayed_;  // ordered by due time
   std::unordered_map<std::string, SteadyTime> delayed_due_;
   KeyBackoff backoff_;
+  TokenBucket retry_budget_;
   bool shutting_down_ = false;
   bool draining_ = false;
 };

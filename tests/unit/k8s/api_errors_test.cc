@@ -23,6 +23,12 @@ const Case kCases[] = {
      R"({"kind":"Status","message":"Operation cannot be fulfilled on configmaps \"x\": the object has been modified","reason":"Conflict","code":409})",
      StatusCode::kAborted,
      "Conflict: Operation cannot be fulfilled on configmaps \"x\": the object has been modified"},
+    // Server-side apply: the same 409 Conflict, told apart by a FieldManagerConflict cause.
+    {409,
+     R"({"kind":"Status","status":"Failure","message":"Apply failed with 1 conflict: conflict with \"operator\" using v1: .data.policy","reason":"Conflict","details":{"causes":[{"reason":"FieldManagerConflict","message":"conflict with \"operator\" using v1","field":".data.policy"}]},"code":409})",
+     StatusCode::kOwnershipConflict,
+     "Conflict: Apply failed with 1 conflict: conflict with \"operator\" using v1: .data.policy "
+     "[.data.policy: conflict with \"operator\" using v1]"},
     {422,
      R"({"kind":"Status","message":"X \"a\" is invalid","reason":"Invalid","details":{"causes":[{"reason":"FieldValueRequired","message":"Required value","field":"spec.domain"}]},"code":422})",
      StatusCode::kInvalidArgument, "Invalid: X \"a\" is invalid [spec.domain: Required value]"},

@@ -22,6 +22,15 @@ TEST(KeyBackoffTest, StaysAtTheCapForeverWithoutOverflow) {
   EXPECT_EQ(backoff.NextDelay("k"), 5min);
 }
 
+TEST(KeyBackoffTest, ForgottenKeysLeaveNothingBehind) {
+  KeyBackoff backoff(5ms, 5min);
+  for (int i = 0; i < 1000; ++i) backoff.NextDelay("ns/k" + std::to_string(i));
+  EXPECT_EQ(backoff.TrackedKeys(), 1000u);
+  for (int i = 0; i < 1000; ++i) backoff.Forget("ns/k" + std::to_string(i));
+  EXPECT_EQ(backoff.Failures("ns/k1"), 0);
+  EXPECT_EQ(backoff.TrackedKeys(), 0u) << "looking a key up must not add it either";
+}
+
 TEST(KeyBackoffTest, KeysAreIndependentAndForgetResets) {
   KeyBackoff backoff(5ms, 5min);
   backoff.NextDelay("a");

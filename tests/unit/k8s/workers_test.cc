@@ -8,28 +8,19 @@
 #include <stdexcept>
 #include <thread>
 
+#include "eventually.h"
+
 namespace mtasts::k8s {
 namespace {
 
 using namespace std::chrono_literals;
-
-// Polls `done` on wall time (the workers run on real threads) for at most `limit`.
-template <typename Pred>
-bool Eventually(Pred done, std::chrono::milliseconds limit = 5s) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
-}
 
 TEST(WorkersTest, NeverProcessesOneKeyOnTwoThreadsAtOnce) {
   WorkQueue queue;
   std::mutex mu;
   std::map<std::string, int> active, processed;
   std::atomic<int> overlaps{0}, busy{0}, most_busy{0};
-  Workers workers(queue, [&](const std::string& key) {
+  Workers workers(queue, [&](const std::string& key, std::stop_token) {
     {
       std::lock_guard lock(mu);
       if (++active[key] > 1) ++overlaps;
@@ -67,7 +58,7 @@ TEST(WorkersTest, FailuresRetryWithBackoffUntilSuccessThenForget) {
   WorkQueue queue({.base_delay = 1ms});
   std::atomic<int> calls{0};
   std::atomic<int> requeues_seen_at_success{-1};
-  Workers workers(queue, [&](const std::string& key) {
+  Workers workers(queue, [&](const std::string& key, std::stop_token) {
     if (++calls < 4) return ProcessResult::Failed(UnavailableError("api server down"));
     requeues_seen_at_success = queue.NumRequeues(key);
     return ProcessResult::Done();
@@ -85,7 +76,7 @@ TEST(WorkersTest, ConflictIsRetriedAtOnceWithoutCountingAFailure) {
   // A huge base delay: a conflict retried through the backoff would never come back.
   WorkQueue queue({.base_delay = 1h});
   std::atomic<int> calls{0};
-  Workers workers(queue, [&](const std::string&) {
+  Workers workers(queue, [&](const std::string&, std::stop_token) {
     return ++calls == 1 ? ProcessResult::Failed(AbortedError("Conflict: the object was modified"))
                         : ProcessResult::Done();
   });
@@ -96,11 +87,29 @@ TEST(WorkersTest, ConflictIsRetriedAtOnceWithoutCountingAFailure) {
   EXPECT_EQ(queue.NumRequeues("ns/a"), 0);
 }
 
+TEST(WorkersTest, OwnershipConflictBacksOffInsteadOfSpinning) {
+  FakeClock clock(Clock::TimePoint(0s));
+  WorkQueue queue({.base_delay = 1min, .clock = &clock, .max_wait = 1ms});
+  std::atomic<int> calls{0};
+  Workers workers(queue, [&](const std::string&, std::stop_token) {
+    return ++calls == 1 ? ProcessResult::Failed(OwnershipConflictError(
+                              "Conflict: Apply failed with 1 conflict: .data.policy"))
+                        : ProcessResult::Done();
+  });
+  workers.Start(1);
+  queue.Add("ns/a");
+  ASSERT_TRUE(Eventually([&] { return queue.NumRequeues("ns/a") == 1; }));
+  EXPECT_EQ(calls.load(), 1) << "retried before its backoff";
+  clock.Advance(1min);
+  ASSERT_TRUE(Eventually([&] { return calls.load() == 2; }));
+  workers.Stop(Drain::kNo);
+}
+
 TEST(WorkersTest, RequeueAfterComesBackAfterTheDelay) {
   FakeClock clock(Clock::TimePoint(0s));
   WorkQueue queue({.clock = &clock, .max_wait = 1ms});
   std::atomic<int> calls{0};
-  Workers workers(queue, [&](const std::string&) {
+  Workers workers(queue, [&](const std::string&, std::stop_token) {
     ++calls;
     return ProcessResult::RequeueAfter(10min);
   });
@@ -117,7 +126,7 @@ TEST(WorkersTest, RequeueAfterComesBackAfterTheDelay) {
 TEST(WorkersTest, ThrowingHandlerIsRetriedNotFatal) {
   WorkQueue queue({.base_delay = 1ms});
   std::atomic<int> calls{0};
-  Workers workers(queue, [&](const std::string&) -> ProcessResult {
+  Workers workers(queue, [&](const std::string&, std::stop_token) -> ProcessResult {
     if (++calls == 1) throw std::runtime_error("bad object");
     return ProcessResult::Done();
   });
@@ -130,7 +139,7 @@ TEST(WorkersTest, ThrowingHandlerIsRetriedNotFatal) {
 TEST(WorkersTest, StopWaitsForInFlightWorkAndDrainFinishesTheQueue) {
   WorkQueue queue;
   std::atomic<int> started{0}, finished{0};
-  Workers workers(queue, [&](const std::string&) {
+  Workers workers(queue, [&](const std::string&, std::stop_token) {
     ++started;
     std::this_thread::sleep_for(5ms);
     ++finished;
@@ -147,7 +156,7 @@ TEST(WorkersTest, StopWithoutDrainFinishesInFlightWorkOnly) {
   WorkQueue queue;
   std::atomic<int> started{0}, finished{0};
   std::atomic<bool> release{false};
-  Workers workers(queue, [&](const std::string&) {
+  Workers workers(queue, [&](const std::string&, std::stop_token) {
     ++started;
     while (!release) std::this_thread::sleep_for(1ms);
     ++finished;
@@ -163,6 +172,43 @@ TEST(WorkersTest, StopWithoutDrainFinishesInFlightWorkOnly) {
   stopper.join();
   EXPECT_EQ(started.load(), 2);
   EXPECT_EQ(finished.load(), 2);
+}
+
+TEST(WorkersTest, LostLeadershipCancelsTheHandlerInFlightAndHandsOutNoMoreKeys) {
+  WorkQueue queue;
+  std::atomic<int> started{0}, cancelled{0};
+  Workers workers(queue, [&](const std::string&, std::stop_token cancel) {
+    ++started;
+    // A reconcile between two writes: it sees the cancellation before the next one.
+    while (!cancel.stop_requested()) std::this_thread::sleep_for(1ms);
+    ++cancelled;
+    return ProcessResult::Failed(CancelledError("leadership lost"));
+  });
+  std::stop_source leadership;
+  for (int i = 0; i < 3; ++i) queue.Add("ns/k" + std::to_string(i));
+  workers.Start(1, leadership.get_token());
+  ASSERT_TRUE(Eventually([&] { return started.load() == 1; }));
+  leadership.request_stop();
+  ASSERT_TRUE(Eventually([&] { return cancelled.load() == 1; }));
+  workers.Stop(Drain::kNo);
+  EXPECT_EQ(started.load(), 1) << "a key was handed out after leadership was lost";
+}
+
+TEST(WorkersTest, StopWithoutDrainCancelsTheHandlersToken) {
+  WorkQueue queue;
+  std::atomic<bool> saw_cancel{false};
+  std::atomic<int> started{0};
+  Workers workers(queue, [&](const std::string&, std::stop_token cancel) {
+    ++started;
+    while (!cancel.stop_requested()) std::this_thread::sleep_for(1ms);
+    saw_cancel = true;
+    return ProcessResult::Failed(CancelledError("stopping"));
+  });
+  queue.Add("ns/a");
+  workers.Start(1);
+  ASSERT_TRUE(Eventually([&] { return started.load() == 1; }));
+  workers.Stop(Drain::kNo);
+  EXPECT_TRUE(saw_cancel.load());
 }
 
 }  // namespace

@@ -111,6 +111,26 @@ TEST_F(WorkQueueTest, RateLimitedAddsFollowTheBackoffAndForgetResetsIt) {
   EXPECT_EQ(queue_.Len(), 1u);
 }
 
+TEST_F(WorkQueueTest, RetriesOfAllKeysTogetherAreRateLimitedAfterTheBurst) {
+  WorkQueue queue({.base_delay = 1ns, .clock = &clock_, .max_wait = 1ms});
+  for (int i = 0; i < 110; ++i) queue.AddRateLimited("ns/k" + std::to_string(i));
+  clock_.Advance(1ns);
+  EXPECT_EQ(queue.Len(), 100u) << "the burst of 100 goes at once, the rest at 10 a second";
+  clock_.Advance(100ms);
+  EXPECT_EQ(queue.Len(), 101u);
+  clock_.Advance(900ms);
+  EXPECT_EQ(queue.Len(), 110u);
+}
+
+TEST_F(WorkQueueTest, ThePerKeyBackoffStillAppliesWithinTheBurst) {
+  WorkQueue queue({.base_delay = 1s, .clock = &clock_, .max_wait = 1ms});
+  queue.AddRateLimited("ns/a");
+  clock_.Advance(999ms);
+  EXPECT_EQ(queue.Len(), 0u);
+  clock_.Advance(1ms);
+  EXPECT_EQ(queue.Len(), 1u);
+}
+
 TEST_F(WorkQueueTest, ShutDownWithoutDrainStopsHandingOutKeys) {
   queue_.Add("a");
   queue_.Add("b");

@@ -80,7 +80,7 @@ TEST(ConfigMapApplyTest, ServerSideApplyOwnsFieldsPerManager) {
 
   // Another manager may not take a field the operator owns, unless it forces.
   auto taken = client.Apply(ConfigMaps(), ConfigMap(ns, "p", "policy", "theirs"), {"intruder"});
-  EXPECT_EQ(taken.status().code(), StatusCode::kAborted) << taken.status().ToString();
+  EXPECT_EQ(taken.status().code(), StatusCode::kOwnershipConflict) << taken.status().ToString();
   EXPECT_TRUE(Contains(taken.status(), "conflict")) << taken.status().ToString();
   auto forced =
       client.Apply(ConfigMaps(), ConfigMap(ns, "p", "policy", "theirs"), {"intruder", true});

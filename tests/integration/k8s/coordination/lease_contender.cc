@@ -2,23 +2,31 @@
 // handover tests. It campaigns for a Lease and prints one line per change of leadership:
 //
 //   <unix time in ms> leading
+//   <unix time in ms> write          (with --write-configmap: as each write begins)
 //   <unix time in ms> stopped
 //   <unix time in ms> exit ok|lost: <why>
+//
+// With --write-configmap NAME it also reconciles while leading, as the operator does: a worker
+// applies ConfigMap NAME (data.writer = its identity) every --write-every-ms, checking its
+// cancellation token before each write.
 //
 // SIGTERM or SIGINT stop it gracefully (the lease is released). Exit status: 0 after a requested
 // stop, 1 when leadership was lost, 2 on a usage or setup error.
 //
 //   lease_contender --identity ID --lease NAME [--namespace NS] [--server URL]
 //                   [--lease-duration-ms N] [--renew-deadline-ms N] [--retry-period-ms N]
+//                   [--write-configmap NAME] [--write-every-ms N]
 //
 // The kubeconfig comes from $KUBECONFIG; --server overrides its server URL (to reach the API
 // server through a relay the test can cut).
 #include <signal.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <mutex>
 #include <stop_token>
 #include <string>
 #include <thread>
@@ -26,6 +34,7 @@
 #include "k8s/config.h"
 #include "k8s/leader_elector.h"
 #include "k8s/rest_client.h"
+#include "k8s/workers.h"
 
 namespace {
 
@@ -43,9 +52,27 @@ int Usage(const std::string& problem) {
   std::fprintf(stderr,
                "lease_contender: %s\nusage: lease_contender --identity ID --lease NAME "
                "[--namespace NS] [--server URL] [--lease-duration-ms N] [--renew-deadline-ms N] "
-               "[--retry-period-ms N]\n",
+               "[--retry-period-ms N] [--write-configmap NAME] [--write-every-ms N]\n",
                problem.c_str());
   return 2;
+}
+
+// Applies the ConfigMap again and again until cancelled: a reconcile that never ends by itself.
+k8s::ProcessResult WriteUntilCancelled(k8s::Client& client, const std::string& ns,
+                                       const std::string& name, const std::string& identity,
+                                       std::chrono::milliseconds every, std::stop_token cancel) {
+  k8s::Object config_map = {{"metadata", {{"namespace", ns}, {"name", name}}},
+                            {"data", {{"writer", identity}}}};
+  std::mutex mu;
+  std::condition_variable_any wake;
+  while (!cancel.stop_requested()) {
+    Say("write");
+    auto written = client.Apply(k8s::ConfigMaps(), config_map, {"lease-contender", true});
+    if (!written.ok()) std::fprintf(stderr, "write: %s\n", written.status().ToString().c_str());
+    std::unique_lock lock(mu);
+    wake.wait_for(lock, cancel, every, [] { return false; });
+  }
+  return k8s::ProcessResult::Failed(CancelledError("leadership lost"));
 }
 
 }  // namespace
@@ -81,7 +108,22 @@ int main(int argc, char** argv) {
   election.lease_duration = millis("--lease-duration-ms", 15000);
   election.renew_deadline = millis("--renew-deadline-ms", 10000);
   election.retry_period = millis("--retry-period-ms", 2000);
-  k8s::LeaderCallbacks callbacks{[](std::stop_token) { Say("leading"); }, [] { Say("stopped"); }};
+  // While leading, the writer (if asked for) runs on workers that follow the leadership token.
+  // They are not joined when leadership ends: a write in flight may hang on a cut connection.
+  std::string write_name = flags["--write-configmap"];
+  auto write_every = millis("--write-every-ms", 500);
+  k8s::WorkQueue queue;
+  k8s::Workers workers(queue, [&](const std::string&, std::stop_token cancel) {
+    return WriteUntilCancelled(**client, flags["--namespace"], write_name, flags["--identity"],
+                               write_every, cancel);
+  });
+  k8s::LeaderCallbacks callbacks{[&](std::stop_token leadership) {
+                                   Say("leading");
+                                   if (write_name.empty()) return;
+                                   queue.Add(write_name);
+                                   workers.Start(1, leadership);
+                                 },
+                                 [] { Say("stopped"); }};
   auto elector = k8s::LeaderElector::Create(**client, election, std::move(callbacks));
   if (!elector.ok()) return Usage(elector.status().ToString());
 

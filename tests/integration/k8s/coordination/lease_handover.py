@@ -1,16 +1,19 @@
 #!/usr/bin/python3
 """Leader election between real processes over a real kube-apiserver.
 
-Runs lease_contender processes (default timings: lease 15 s, renew deadline 10 s, retry 2 s) and
-checks from their timestamped "leading"/"stopped" lines that:
+Runs lease_contender processes (default timings: lease 15 s, renew deadline 10 s, retry 2 s,
+campaign retries jittered up to 2.2 retry periods), each writing a ConfigMap while it leads, and
+checks from their timestamped "leading"/"write"/"stopped" lines that:
   1. after the leader is killed with SIGKILL, the survivor leads once the lease has expired:
-     no sooner than lease - retry, no later than lease + 2 retries (each side polls once per
-     retry period) after the kill;
+     no sooner than lease - retry, no later than lease + 2 campaign retries (the survivor polls
+     once per campaign retry) after the kill;
   2. a leader stopped with SIGTERM releases the lease and its successor leads within about one
-     retry period;
+     campaign retry;
   3. a leader cut off from kube-apiserver (its relay frozen with SIGSTOP, so requests hang)
      stops within the renew deadline, at least lease - renew before the other one leads;
-  4. in every scenario two contenders never lead at the same time.
+  4. in every scenario two contenders never lead at the same time, and no contender begins a
+     write outside its own leadership: the old leader's reconcile is cancelled, so it writes
+     nothing after its successor starts.
 
     lease_handover.py PATH/TO/lease_contender      (KUBECONFIG and MTASTS_CONTROLPLANE set)
 """
@@ -25,6 +28,7 @@ import threading
 import time
 
 LEASE, RENEW, RETRY = 15.0, 10.0, 2.0
+CAMPAIGN_RETRY = RETRY * 2.2  # the longest jittered campaign retry
 SLACK = 1.0  # process scheduling on a loaded machine
 
 
@@ -40,7 +44,8 @@ class Contender:
         self.lines = []
         self.killed_at = None
         self.stderr_path = os.path.join(workdir, identity + ".log")
-        args = [binary, "--identity", identity, "--lease", lease, "--namespace", "default"]
+        args = [binary, "--identity", identity, "--lease", lease, "--namespace", "default",
+                "--write-configmap", lease + "-writes"]
         if server:
             args += ["--server", server]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True,
@@ -95,6 +100,17 @@ def check_never_two_leaders(contenders):
             raise Failure(f"{first} and {second} both led from {start:.3f} to {end:.3f}")
 
 
+def check_writes_only_while_leading(contenders):
+    for c in contenders:
+        writes = [stamp for stamp, line in c.lines if line == "write"]
+        if not writes:
+            raise Failure(f"{c.identity} never wrote: the check proves nothing")
+        for stamp in writes:
+            if not any(start <= stamp <= end for start, end in c.terms()):
+                raise Failure(f"{c.identity} began a write at {stamp:.3f} outside its "
+                              f"leadership {c.terms()}")
+
+
 def lease_spec(name):
     out = subprocess.run([os.environ["MTASTS_CONTROLPLANE"], "kubectl", "get", "lease", name,
                           "-n", "default", "-o", "json"], check=True, capture_output=True,
@@ -115,10 +131,10 @@ def kill_then_survivor_takes_over(start):
     time.sleep(2 * RETRY + 1)  # b now watches a renew
     killed = time.time()
     a.kill()
-    took_over = b.wait_for("leading", LEASE + 2 * RETRY + 10) - killed
-    expect(LEASE - RETRY - SLACK <= took_over <= LEASE + 2 * RETRY + SLACK,
+    took_over = b.wait_for("leading", LEASE + 2 * CAMPAIGN_RETRY + 10) - killed
+    expect(LEASE - RETRY - SLACK <= took_over <= LEASE + 2 * CAMPAIGN_RETRY + SLACK,
            f"survivor led {took_over:.2f} s after the SIGKILL (lease {LEASE:.0f} s, retry "
-           f"{RETRY:.0f} s)")
+           f"{RETRY:.0f} s, jittered up to {CAMPAIGN_RETRY:.1f} s)")
     spec = lease_spec(a.lease)
     expect(spec.get("holderIdentity") == "kill-b" and spec.get("leaseTransitions") == 1,
            f"lease names kill-b with 1 transition: {spec}")
@@ -127,13 +143,14 @@ def kill_then_survivor_takes_over(start):
 
 def graceful_release_hands_over(start, leader):
     successor = start("graceful-c")
-    time.sleep(RETRY + 1)
+    time.sleep(CAMPAIGN_RETRY + 1)
     leader.proc.send_signal(signal.SIGTERM)
     released = leader.wait_for("exit ok", RENEW)
     expect(leader.proc.wait(10) == 0, f"{leader.identity} exited 0 after SIGTERM")
     handover = successor.wait_for("leading", LEASE) - released
-    expect(handover <= RETRY + SLACK,
-           f"successor led {handover:.2f} s after the release (retry {RETRY:.0f} s)")
+    expect(handover <= CAMPAIGN_RETRY + SLACK,
+           f"successor led {handover:.2f} s after the release (retry {RETRY:.0f} s, jittered up "
+           f"to {CAMPAIGN_RETRY:.1f} s)")
     spec = lease_spec(leader.lease)
     expect(spec.get("holderIdentity") == "graceful-c" and spec.get("leaseTransitions") == 2,
            f"lease names graceful-c with 2 transitions: {spec}")
@@ -157,7 +174,7 @@ def cut_off_leader_stops(start, here, apiserver):
         expect(stopped - cut <= RENEW + SLACK / 2,
                f"cut-off leader stopped {stopped - cut:.2f} s after the cut (renew deadline "
                f"{RENEW:.0f} s)")
-        gap = e.wait_for("leading", LEASE + 2 * RETRY + 10) - stopped
+        gap = e.wait_for("leading", LEASE + 2 * CAMPAIGN_RETRY + 10) - stopped
         expect(gap >= LEASE - RENEW - SLACK / 2,
                f"the other contender led {gap:.2f} s after the cut-off leader stopped")
         relay.send_signal(signal.SIGCONT)  # lets the hung request end, so cut-d can exit
@@ -196,7 +213,9 @@ def main():
             else:
                 group = cut_off_leader_stops(start, here, apiserver)
             check_never_two_leaders(group)
-            print(f"ok: never two leaders at once in scenario {scenario}: "
+            check_writes_only_while_leading(group)
+            print(f"ok: never two leaders at once, and writes only while leading, in scenario "
+                  f"{scenario}: "
                   + ", ".join(f"{c.identity} {[(round(s, 3), round(e, 3)) for s, e in c.terms()]}"
                               for c in group), flush=True)
     except Failure as failure:
@@ -210,7 +229,8 @@ def main():
             if c.proc.poll() is None:
                 c.proc.kill()
                 c.proc.wait()
-    print("PASS: lease handover by SIGKILL, by release, and away from a cut-off leader")
+    print("PASS: lease handover by SIGKILL, by release, and away from a cut-off leader; no write "
+          "from an old leader after its successor started")
     return 0
 
 
