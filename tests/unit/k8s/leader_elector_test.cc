@@ -5,7 +5,7 @@
 #include <atomic>
 #include <thread>
 
-#include "fake_client.h"
+#include "fakes/fake_client.h"
 #include "k8s/lease_record.h"
 
 namespace mtasts::k8s {
