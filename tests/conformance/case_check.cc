@@ -1,5 +1,6 @@
 #include "case_check.h"
 
+#include "error_code.h"
 #include "policy/mx_pattern.h"
 #include "policy/policy_file.h"
 #include "policy/policy_response.h"
@@ -18,15 +19,20 @@ struct Outcome {
   bool valid = false;
   json fields = json::object();  // in the shape of `expect`
   std::string why_invalid;
-  std::string malformed;  // the case could not be evaluated
-  std::string selected;   // the record chosen from the case's rrset
+  std::string error_code;  // the issue code of why_invalid, where the parser has one
+  std::string malformed;   // the case could not be evaluated
+  std::string selected;    // the record chosen from the case's rrset
 };
 
-std::string FirstError(const std::vector<p::Issue>& issues) {
+// Records the first error of `issues` as why `out` is invalid; false if there is none.
+bool NoteFirstError(const std::vector<p::Issue>& issues, Outcome* out) {
   for (const p::Issue& i : issues) {
-    if (i.severity == p::Severity::kError) return p::FormatIssue(i);
+    if (i.severity != p::Severity::kError) continue;
+    out->why_invalid = p::FormatIssue(i);
+    out->error_code = i.code;
+    return true;
   }
-  return "";
+  return false;
 }
 
 json Extensions(const std::vector<std::pair<std::string, std::string>>& extensions) {
@@ -50,7 +56,7 @@ Outcome EvaluateTxt(const VectorCase& c, Select select, Parse parse, Fill fill) 
   if (c.rrset) {
     p::Parsed<std::string> selected = select(ToRrset(*c.rrset));
     if (!selected.ok()) {
-      out.why_invalid = FirstError(selected.issues);
+      NoteFirstError(selected.issues, &out);
       return out;
     }
     record = out.selected = *selected.value;  // parse what selection kept, not the input
@@ -58,7 +64,7 @@ Outcome EvaluateTxt(const VectorCase& c, Select select, Parse parse, Fill fill) 
   p::Parsed<Record> parsed = parse(record);
   out.valid = parsed.ok();
   if (!out.valid) {
-    out.why_invalid = FirstError(parsed.issues);
+    NoteFirstError(parsed.issues, &out);
     return out;
   }
   fill(*parsed.value, &out.fields);
@@ -84,8 +90,7 @@ Outcome EvaluatePolicy(const VectorCase& c) {
     std::vector<p::Issue> http = p::CheckPolicyResponse(response);
     issues.insert(issues.begin(), http.begin(), http.end());
   }
-  out.why_invalid = FirstError(issues);
-  out.valid = out.why_invalid.empty() && parsed.ok();
+  out.valid = !NoteFirstError(issues, &out) && parsed.ok();
   if (!out.valid) return out;
   const p::Policy& policy = *parsed.value;
   out.fields = {{"version", policy.version},
@@ -191,8 +196,13 @@ std::string CheckCase(const VectorCase& c) {
     return "selection keeps " + json(got.selected).dump() + " but the case's input is " +
            json(c.input).dump();
   }
+  if (!c.valid && c.expect.contains("error")) {
+    std::string why = CompareErrorCode(c.kind, c.expect["error"].get<std::string>(),
+                                       {got.error_code, got.why_invalid});
+    if (!why.empty()) return "error: " + why;
+  }
   for (const auto& [key, expected] : c.expect.items()) {
-    if (key == "error") continue;  // error codes are informative only
+    if (key == "error") continue;
     auto actual = got.fields.find(key);
     if (actual == got.fields.end()) {
       if (!c.valid) continue;  // an invalid input has no parsed fields

@@ -9,7 +9,8 @@ namespace mtasts::conformance {
 
 // "" if the case passes, otherwise why it fails ("expected valid, got invalid: line 3: ...",
 // "mx: expected [...], got [...]"). For a valid case every field of `expect` is compared; for an
-// invalid one only `valid` (and, for mx_match, the fields it still defines).
+// invalid one `valid`, the reason (expect.error, see error_code.h) and, for mx_match, the fields
+// it still defines.
 std::string CheckCase(const VectorCase& c);
 
 }  // namespace mtasts::conformance

@@ -22,7 +22,6 @@ int main(int argc, char** argv) {
       file_error = true;
       continue;
     }
-    if (cases->empty()) std::cout << "NOTE " << argv[i] << ": no cases\n";
     for (const auto& c : *cases) {
       std::string why = mtasts::conformance::CheckCase(c);
       if (why.empty()) {

@@ -45,6 +45,9 @@ std::string ReadCase(const json& item, VectorCase* out) {
   if (expect == item.end() || !expect->is_object()) return "\"expect\" must be an object";
   out->expect = *expect;
   if (out->valid && out->expect.contains("error")) return "a valid case cannot expect an error";
+  if (out->expect.contains("error") && !out->expect["error"].is_string()) {
+    return "expect.error must be a string";
+  }
   if (auto rrset = item.find("rrset"); rrset != item.end()) {
     if (out->kind != "txt" && out->kind != "tlsrpt_txt") return "\"rrset\" is only for TXT kinds";
     if (!IsRrset(*rrset)) return "\"rrset\" must be a list of lists of strings";
@@ -78,6 +81,8 @@ StatusOr<std::vector<VectorCase>> LoadVectorFile(const std::string& path) {
   if (!doc.contains("cases") || !doc["cases"].is_array()) {
     return InvalidArgumentError(path + ": \"cases\" must be an array");
   }
+  // A file that checks nothing must not pass as one that checked everything.
+  if (doc["cases"].empty()) return InvalidArgumentError(path + ": has no cases");
   std::vector<VectorCase> cases;
   std::set<std::string> names;
   for (size_t i = 0; i < doc["cases"].size(); ++i) {

@@ -26,7 +26,8 @@ struct VectorCase {
 };
 
 // Reads the file. InvalidArgument (naming the file) if it is unreadable, not JSON, of another
-// schema, or has no cases array. Malformed cases and duplicate names are marked, not fatal.
+// schema, or has no cases (or no cases array). Malformed cases and duplicate names are marked, not
+// fatal.
 StatusOr<std::vector<VectorCase>> LoadVectorFile(const std::string& path);
 
 }  // namespace mtasts::conformance

@@ -4,7 +4,7 @@
 
 #include <thread>
 
-#include "fake_client.h"
+#include "fakes/fake_client.h"
 
 namespace mtasts::k8s {
 namespace {

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "k8s/event_series.h"
-#include "k8s/fake_event_recorder.h"
+#include "fakes/fake_event_recorder.h"
 #include "k8s/micro_time.h"
 
 namespace mtasts::k8s {

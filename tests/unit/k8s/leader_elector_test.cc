@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "eventually.h"
-#include "fake_client.h"
+#include "fakes/fake_client.h"
 #include "k8s/lease_record.h"
 #include "k8s/workers.h"
 

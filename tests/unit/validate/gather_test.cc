@@ -9,34 +9,13 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "fakes/fake_resolver.h"
 #include "validate/check_run.h"
 
 namespace mtasts::validate {
 namespace {
 
-class FakeResolver final : public dns::Resolver {
- public:
-  std::map<std::string, dns::TxtAnswer> txt;
-  std::map<std::string, dns::MxAnswer> mx;
-  std::map<std::string, dns::AddressAnswer> addresses;
-
-  dns::TxtAnswer LookupTxt(std::string_view name) override { return Find(txt, name); }
-  dns::MxAnswer LookupMx(std::string_view name) override { return Find(mx, name); }
-  dns::AddressAnswer LookupAddresses(std::string_view name) override {
-    return Find(addresses, name);
-  }
-
- private:
-  template <typename A>
-  static A Find(const std::map<std::string, A>& m, std::string_view name) {
-    auto it = m.find(std::string(name));
-    if (it != m.end()) return it->second;
-    A none;
-    none.outcome = dns::Outcome::kNxDomain;
-    none.name = std::string(name);
-    return none;
-  }
-};
+using dns::FakeResolver;
 
 class FakeFetcher final : public PolicySource {
  public:

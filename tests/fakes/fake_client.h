@@ -1,55 +1,32 @@
-// FakeApiServer and FakeClient: an in-memory Client for unit tests of code that reads and writes
-// whole objects (Get, Create, Update, MergePatch, Delete). Writes bump metadata.resourceVersion;
-// an Update carrying a stale resourceVersion fails with kAborted like a 409 Conflict. List, Watch
-// and server-side apply are not modelled (they return kInternal).
-//
-// Several FakeClients may share one FakeApiServer, each with its own injected failures: Fail()
-// makes every call return a status, Hang() makes every call block until Resume().
-// Thread-safe.
+// FakeClient: a k8s::Client over a FakeApiServer (fake_api_server.h says what the server models),
+// with failures injected per client. Several FakeClients may share one server, like several
+// processes sharing a cluster, each with its own injected failures:
+//   Fail(status)            every later call returns status (until Fail(OkStatus()));
+//   FailOn(verb, status)    every later call of that verb does (e.g. an apply conflict);
+//   Hang() / Resume()       every later call blocks until Resume().
+// Verbs: "get", "list", "create", "update", "apply" (Apply and ApplyStatus), "patch", "delete",
+// "watch". Thread-safe.
 #pragma once
 
 #include <condition_variable>
 #include <map>
 #include <mutex>
-#include <optional>
 #include <string>
-#include <tuple>
-#include <vector>
 
+#include "fake_api_server.h"
 #include "k8s/client.h"
 
 namespace mtasts::k8s {
-
-class FakeApiServer {
- public:
-  StatusOr<Object> Get(const ResourceRef& ref, std::string_view ns, std::string_view name);
-  StatusOr<Object> Create(const ResourceRef& ref, Object obj);
-  StatusOr<Object> Update(const ResourceRef& ref, Object obj);
-  StatusOr<Object> MergePatch(const ResourceRef& ref, std::string_view ns, std::string_view name,
-                              const Object& patch);
-  Status Delete(const ResourceRef& ref, std::string_view ns, std::string_view name);
-  // Every stored object of the resource, in name order.
-  std::vector<Object> All(const ResourceRef& ref) const;
-
- private:
-  using Key = std::tuple<std::string, std::string, std::string>;  // collection path, ns, name
-  static Key KeyOf(const ResourceRef& ref, std::string_view ns, std::string_view name);
-
-  mutable std::mutex mu_;
-  std::map<Key, Object> objects_;
-  int64_t next_version_ = 1;
-};
 
 class FakeClient final : public Client {
  public:
   explicit FakeClient(FakeApiServer& server) : server_(server) {}
 
-  // Every later call returns `status` (until Fail(OkStatus())).
   void Fail(Status status);
-  // Every later call blocks until Resume(); calls already blocked stay blocked until then.
+  void FailOn(const std::string& verb, Status status);
   void Hang();
   void Resume();
-  // How many calls were made, per verb ("get", "create", "update", "patch", "delete").
+  // How many calls were made of `verb`, failed ones included.
   int Calls(const std::string& verb) const;
 
   StatusOr<Object> Get(const ResourceRef& ref, std::string_view ns, std::string_view name) override;
@@ -76,6 +53,7 @@ class FakeClient final : public Client {
   mutable std::mutex mu_;
   std::condition_variable resumed_;
   Status failure_;
+  std::map<std::string, Status> verb_failures_;
   bool hung_ = false;
   std::map<std::string, int> calls_;
 };
