@@ -24,7 +24,7 @@ struct Outcome {
 
 std::string FirstError(const std::vector<p::Issue>& issues) {
   for (const p::Issue& i : issues) {
-    if (i.severity == p::Severity::kError) return p::FormatIssue(i);
+    if (i.severity == Severity::kError) return p::FormatIssue(i);
   }
   return "";
 }
