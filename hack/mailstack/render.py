@@ -105,7 +105,8 @@ def write_smtp(state, world):
                   "banner": f"smtp-{listener['address'].replace('.', '-')}.mailstack.test",
                   "tls": listener["tls"],
                   "cert": os.path.join(pki, f"smtp-{name}.crt"),
-                  "key": os.path.join(pki, f"smtp-{name}.key")}
+                  "key": os.path.join(pki, f"smtp-{name}.key"),
+                  **({"greeting": listener["greeting"]} if "greeting" in listener else {})}
                  for name, listener in world.servers["smtp"].items()]
     if "smtp-bench" in world.certs:
         listeners += [{"name": f"bench{i + 1}", "address": address, "port": 25,

@@ -8,8 +8,12 @@ CONFIG is a JSON list of listeners, each
    "tls": "modern" | "tls1.0-only" | "none", "cert": "PATH", "key": "PATH"}
 "modern" offers STARTTLS with TLS 1.2+, "tls1.0-only" offers STARTTLS but speaks only TLS 1.0,
 "none" does not offer STARTTLS. Mail sent to any listener is accepted and dropped.
+An optional "greeting" replaces the 220 greeting line with its raw octets, one per character
+(U+0000-U+00FF), so a listener can play a hostile server: any reply code, control bytes, bytes
+that are not UTF-8.
 Runs until SIGTERM or SIGINT; prints "ready" on stdout once every listener accepts connections.
 """
+import functools
 import json
 import signal
 import ssl
@@ -17,6 +21,7 @@ import sys
 import threading
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 
 
 class DropHandler:
@@ -24,6 +29,27 @@ class DropHandler:
 
     async def handle_DATA(self, server, session, envelope):
         return "250 2.0.0 accepted and dropped"
+
+
+class RawGreetingSMTP(SMTP):
+    """Sends the configured octets instead of its first reply, the greeting."""
+
+    def __init__(self, handler, greeting, **kwargs):
+        super().__init__(handler, **kwargs)
+        self._greeting = greeting.encode("latin-1")
+
+    async def push(self, status):
+        status, self._greeting = self._greeting or status, None
+        await super().push(status)
+
+
+class RawGreetingController(Controller):
+    def __init__(self, handler, greeting, **kwargs):
+        super().__init__(handler, **kwargs)
+        self.greeting = greeting
+
+    def factory(self):  # one SMTP object per connection
+        return RawGreetingSMTP(self.handler, self.greeting, **self.SMTP_kwargs)
 
 
 def tls_context(listener):
@@ -45,7 +71,10 @@ def tls_context(listener):
 
 
 def start(listener):
-    controller = Controller(
+    greeting = listener.get("greeting")
+    make = Controller if greeting is None else functools.partial(RawGreetingController,
+                                                                  greeting=greeting)
+    controller = make(
         DropHandler(),
         hostname=listener["address"],
         port=listener["port"],

@@ -46,12 +46,27 @@ class World:
         self.certs[cert] = (profile, WRONG_NAMES if profile == "wrong-name" else [host])
 
 
+def table_octets(text):
+    """The table writes one octet per character (U+0000-U+00FF), so a scenario can publish
+    bytes that are not ASCII or not printable."""
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError as e:
+        raise TableError(f"{text!r}: one octet per character, U+0000-U+00FF only") from e
+
+
 def txt_rdata(record):
     strings = [record] if isinstance(record, str) else record
+    quoted = []
     for s in strings:
-        if len(s.encode()) > 255 or not s.isascii():
-            raise TableError(f"TXT string {s!r}: must be ASCII and at most 255 octets")
-    return " ".join('"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"' for s in strings)
+        octets = table_octets(s)
+        if len(octets) > 255:
+            raise TableError(f"TXT string {s!r}: at most 255 octets")
+        # Zone-file escapes (\DDD, decimal) for everything but plain printable ASCII.
+        text = "".join(chr(b) if 0x20 <= b < 0x7f and b not in b'"\\' else f"\\{b:03d}"
+                       for b in octets)
+        quoted.append(f'"{text}"')
+    return " ".join(quoted)
 
 
 def add_scenario(world, sc):

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "base/log.h"
+#include "base/printable.h"
 #include "k8s/micro_time.h"
 
 namespace mtasts::k8s {
@@ -140,9 +141,10 @@ void ApiEventRecorder::Create(const Occurrence& occurrence, const EventSeries::S
       {"reportingController", options_.reporting_controller},
       {"reportingInstance", options_.reporting_instance},
       {"type", EventTypeName(event.type)},
-      {"reason", Truncate(event.reason, kMaxShortFieldBytes)},
-      {"action", Truncate(event.action, kMaxShortFieldBytes)},
-      {"note", Truncate(event.note, kMaxNoteBytes)},
+      // kubectl prints these as they are: shown, never passed raw to a terminal.
+      {"reason", Truncate(Printable(event.reason), kMaxShortFieldBytes)},
+      {"action", Truncate(Printable(event.action), kMaxShortFieldBytes)},
+      {"note", Truncate(Printable(event.note), kMaxNoteBytes)},
       {"regarding", RegardingJson(event.regarding)},
   };
   StatusOr<Object> created = client_.Create(Events(), json);

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/json_text.h"
 #include "k8s/api_errors.h"
 #include "k8s/transport.h"
 
@@ -77,13 +78,13 @@ class RestClient final : public Client {
 
   StatusOr<Object> Create(const ResourceRef& ref, const Object& obj) override {
     Object body = WithTypeMeta(ref, obj);
-    return Call("POST", ref.CollectionPath(MetadataField(obj, "namespace")), body.dump(),
+    return Call("POST", ref.CollectionPath(MetadataField(obj, "namespace")), DumpJson(body),
                 "application/json");
   }
 
   StatusOr<Object> Update(const ResourceRef& ref, const Object& obj) override {
     ASSIGN_OR_RETURN(std::string path, PathOf(ref, obj, ""));
-    return Call("PUT", path, WithTypeMeta(ref, obj).dump(), "application/json");
+    return Call("PUT", path, DumpJson(WithTypeMeta(ref, obj)), "application/json");
   }
 
   StatusOr<Object> Apply(const ResourceRef& ref, const Object& obj,
@@ -98,7 +99,7 @@ class RestClient final : public Client {
 
   StatusOr<Object> MergePatch(const ResourceRef& ref, std::string_view ns, std::string_view name,
                               const Object& patch, std::string_view subresource) override {
-    return Call("PATCH", ref.ObjectPath(ns, name, subresource), patch.dump(),
+    return Call("PATCH", ref.ObjectPath(ns, name, subresource), DumpJson(patch),
                 "application/merge-patch+json");
   }
 
@@ -112,7 +113,7 @@ class RestClient final : public Client {
     if (!options.propagation_policy.empty()) {
       body["propagationPolicy"] = options.propagation_policy;
     }
-    return Call("DELETE", ref.ObjectPath(ns, name), body.dump(), "application/json").status();
+    return Call("DELETE", ref.ObjectPath(ns, name), DumpJson(body), "application/json").status();
   }
 
   StatusOr<std::unique_ptr<WatchStream>> Watch(const ResourceRef& ref, std::string_view ns,
@@ -159,7 +160,7 @@ class RestClient final : public Client {
     path = WithQuery(
         path, {{"fieldManager", options.field_manager}, {"force", options.force ? "true" : ""}});
     // JSON is YAML, so the apply body needs no YAML encoder.
-    return Call("PATCH", path, WithTypeMeta(ref, obj).dump(), "application/apply-patch+yaml");
+    return Call("PATCH", path, DumpJson(WithTypeMeta(ref, obj)), "application/apply-patch+yaml");
   }
 
   // Sends, honouring Retry-After on 429/5xx a bounded number of times, and maps the result.

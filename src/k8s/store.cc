@@ -2,6 +2,7 @@
 
 #include <unordered_set>
 
+#include "base/json_text.h"
 #include "k8s/watch_event.h"
 
 namespace mtasts::k8s {
@@ -19,7 +20,7 @@ Object ObjectStore::Parse(const Entry& entry) { return Object::parse(entry.json)
 
 std::optional<StoreChange> ObjectStore::Upsert(Object obj) {
   std::string key = KeyOf(obj);
-  Entry entry{ResourceVersionOf(obj), obj.dump()};
+  Entry entry{ResourceVersionOf(obj), DumpJson(obj)};
   std::lock_guard<std::mutex> lock(mu_);
   auto it = entries_.find(key);
   if (it == entries_.end()) {

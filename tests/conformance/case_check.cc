@@ -27,7 +27,7 @@ struct Outcome {
 // Records the first error of `issues` as why `out` is invalid; false if there is none.
 bool NoteFirstError(const std::vector<p::Issue>& issues, Outcome* out) {
   for (const p::Issue& i : issues) {
-    if (i.severity != p::Severity::kError) continue;
+    if (i.severity != Severity::kError) continue;
     out->why_invalid = p::FormatIssue(i);
     out->error_code = i.code;
     return true;

@@ -7,12 +7,14 @@ Checks, with tools independent of our own code (dig, Python's ssl and smtplib):
   HTTPS  every policy host serves the table's exact bytes (or 404), and its certificate fails
          verification in exactly the way its profile says;
   SMTP   every listener behaves as named: STARTTLS or not, TLS versions, and the certificate
-         verification outcome (trusted, expired, expiring within 14 days, wrong name, untrusted).
+         verification outcome (trusted, expired, expiring within 14 days, wrong name, untrusted);
+         a listener with a "greeting" sends exactly those octets.
 Usage: stack_test.py   (environment: hack/mailstack.sh env)
 """
 import datetime
 import json
 import os
+import re
 import shlex
 import smtplib
 import socket
@@ -45,12 +47,19 @@ def dig(name, rtype):
         fields = line.split(None, 4)
         if line.startswith(";") or len(fields) < 5 or fields[3] != rtype:
             continue
-        answers.append(shlex.split(fields[4]) if rtype == "TXT" else fields[4])
+        answers.append([dig_octets(s) for s in shlex.split(fields[4])] if rtype == "TXT"
+                       else fields[4])
     return status, answers
 
 
 def as_strings(records):
     return sorted([r] if isinstance(r, str) else list(r) for r in records)
+
+
+def dig_octets(text):
+    """dig writes octets outside printable ASCII as \\DDD (decimal); the table writes one octet
+    per character. Brings the first into the second form."""
+    return re.sub(r"\\(\d{3})", lambda m: chr(int(m.group(1))), text)
 
 
 def check_dns(sc):
@@ -150,8 +159,18 @@ def legacy_tls10():
     return ctx
 
 
+def smtp_greeting(address):
+    with socket.create_connection((address, int(ENV["MAILSTACK_SMTP_PORT"])), timeout=10) as raw:
+        return raw.makefile("rb").readline()
+
+
 def check_smtp(name, listener, host):
     address, what = listener["address"], f"smtp {name} ({listener['address']}, {host})"
+    if "greeting" in listener:
+        greeting = smtp_greeting(address)
+        want = listener["greeting"].encode("latin-1") + b"\r\n"
+        check(f"{what}: greets with the table's octets", greeting == want, f"{greeting!r}")
+        return
     if listener["tls"] == "none":
         check(f"{what}: no STARTTLS", smtp_starttls(address, host, trust()) is None)
         return

@@ -58,6 +58,17 @@ TEST_F(ApiEventRecorderTest, CreatesAnEventsV1Event) {
   EXPECT_FALSE(e.contains("series"));
 }
 
+TEST_F(ApiEventRecorderTest, BytesFromOutsideAreShownEscaped) {
+  ApiEventRecorder recorder(client_, Options());
+  recorder.Eventf(policy_, EventType::kWarning, "Probe\x1b[2J", "Probe", "probe failed: {}",
+                  "554 \xff\xfe\x1b[31mred\n");
+  recorder.Flush();
+  auto events = server_.All(Events());
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0]["note"], "probe failed: 554 \\xff\\xfe\\x1b[31mred\\x0a");
+  EXPECT_EQ(events[0]["reason"], "Probe\\x1b[2J");
+}
+
 TEST_F(ApiEventRecorderTest, RepeatsBecomeASeriesPatch) {
   ApiEventRecorder recorder(client_, Options());
   ProbeFailed(recorder, "timeout");

@@ -91,6 +91,31 @@ TEST(ConfigMapApplyTest, ServerSideApplyOwnsFieldsPerManager) {
   EXPECT_EQ(no_manager.status().code(), StatusCode::kInvalidArgument);
 }
 
+// A value read from the network (a TXT record, an SMTP reply) may hold bytes that are not UTF-8,
+// which JSON cannot carry: every write sends U+FFFD for them instead of throwing.
+TEST(ConfigMapCrudTest, BytesThatAreNotUtf8AreSentAsReplacementCharacters) {
+  Client& client = TestClient();
+  std::string ns = NewNamespace("bytes");
+  const std::string kReplaced = "id=\xef\xbf\xbd\xef\xbf\xbd";
+  auto created = client.Create(ConfigMaps(), ConfigMap(ns, "a", "k", "id=\xff\xfe"));
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ((*created)["data"]["k"], kReplaced);
+
+  Object changed = *created;
+  changed["data"]["k"] = "id=\xc3";  // a sequence cut short
+  auto updated = client.Update(ConfigMaps(), changed);
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  EXPECT_EQ((*updated)["data"]["k"], "id=\xef\xbf\xbd");
+
+  auto patched = client.MergePatch(ConfigMaps(), ns, "a", {{"data", {{"k", "id=\xff\xfe"}}}});
+  ASSERT_TRUE(patched.ok()) << patched.status().ToString();
+  EXPECT_EQ((*patched)["data"]["k"], kReplaced);
+
+  auto applied = client.Apply(ConfigMaps(), ConfigMap(ns, "b", "k", "id=\xff\xfe"), {"operator"});
+  ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+  EXPECT_EQ((*applied)["data"]["k"], kReplaced);
+}
+
 TEST(WidgetCrudTest, CustomResourceApplyStatusAndValidation) {
   Client& client = TestClient();
   ResourceRef widgets = test_env::Widgets();

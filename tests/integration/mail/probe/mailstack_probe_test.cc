@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 
+#include "base/strings.h"
 #include "dns/ares_resolver.h"
 #include "probe/http_response.h"
 #include "probe/policy_fetcher.h"
@@ -50,10 +51,27 @@ class MailstackTest : public testing::Test {
 
 json* MailstackTest::table_ = nullptr;
 
+// The table writes one octet per character (U+0000-U+00FF), so a record can hold any byte.
+std::string Octets(const std::string& utf8) {
+  std::string out;
+  char32_t cp = 0;
+  for (size_t i = 0, n = 0; i < utf8.size(); i += n) {
+    n = DecodeUtf8(utf8, i, &cp);
+    EXPECT_TRUE(n > 0 && cp <= 0xff) << "the table is not one octet per character: " << utf8;
+    if (n == 0) return out;
+    out += static_cast<char>(cp);
+  }
+  return out;
+}
+
 // The table writes a TXT record as a string or a list of character-strings.
 std::vector<std::string> Strings(const json& record) {
-  if (record.is_string()) return {record.get<std::string>()};
-  return record.get<std::vector<std::string>>();
+  std::vector<std::string> out;
+  for (const std::string& s : record.is_string() ? std::vector<std::string>{record}
+                                                 : record.get<std::vector<std::string>>()) {
+    out.push_back(Octets(s));
+  }
+  return out;
 }
 
 TEST_F(MailstackTest, TxtRecordsAsPublished) {
@@ -116,7 +134,7 @@ TEST_F(MailstackTest, PolicyFetchSeesWhatIsServed) {
 }
 
 // What the prober must conclude about each kind of SMTP listener the stack runs.
-void ExpectBehaviour(const std::string& server, const SmtpProbeResult& r) {
+void ExpectBehaviour(const std::string& server, const json& listener, const SmtpProbeResult& r) {
   SCOPED_TRACE(server + " " + r.mx_host + ": " + r.detail);
   if (server == "good") {
     EXPECT_TRUE(r.ok());
@@ -135,6 +153,10 @@ void ExpectBehaviour(const std::string& server, const SmtpProbeResult& r) {
     EXPECT_EQ(r.legacy_tls_version, "TLSv1");
   } else if (server == "no-starttls") {
     EXPECT_EQ(r.failure, SmtpFailure::kNoStarttls);
+  } else if (server == "hostile-banner") {
+    EXPECT_EQ(r.failure, SmtpFailure::kProtocolError);
+    // The prober keeps the bytes as they came; only the report shows them escaped.
+    EXPECT_EQ("554 " + r.banner, Octets(listener["greeting"]));
   } else {
     ADD_FAILURE() << "unknown server kind in the table: " << server;
   }
@@ -152,7 +174,8 @@ TEST_F(MailstackTest, EveryMxProbedAtItsPublishedAddress) {
       dns::AddressAnswer addresses = resolver_->LookupAddresses(host);
       ASSERT_TRUE(addresses.found()) << host << ": " << addresses.error;
       for (const dns::AddressRecord& a : addresses.records) {
-        ExpectBehaviour(mx["server"], prober.Probe(host, a.address));
+        ExpectBehaviour(mx["server"], (*table_)["servers"]["smtp"][mx["server"].get<std::string>()],
+                        prober.Probe(host, a.address));
       }
       kinds.insert(mx["server"]);
     }

@@ -4,10 +4,12 @@
 For each scenario domain of tests/integration/mail/scenarios.json: `mtasts check --json` must
 report exactly the expected error and warning codes and enforce_ready; the human output of the
 same domain must show each of those codes, the verdict line and a [FAIL]/[warn] mark; the exit
-status must be 1 when an error is expected and 0 otherwise. All domains are also checked in one
-concurrent run, which must agree with the one-by-one runs. Usage mistakes must exit 2. The
-stack lives on loopback, so these runs pass --allow-private-addresses; without it, the same
-domain is probed all the same and warned about (mx-address-private, policy-address-private).
+status must be 1 when an error is expected and 0 otherwise. Whatever bytes a domain publishes,
+both forms must be UTF-8 without a control character (but the newlines between lines), also
+inside the JSON strings once decoded. All domains are also checked in one concurrent run, which
+must agree with the one-by-one runs. Usage mistakes must exit 2. The stack lives on loopback, so
+these runs pass --allow-private-addresses; without it, the same domain is probed all the same and
+warned about (mx-address-private, policy-address-private).
 
 Usage: check_scenarios_test.py MTASTS   (environment: hack/mailstack.sh env)
 """
@@ -18,10 +20,40 @@ import sys
 
 
 def run(mtasts, *args, allow_private=True):
+    """Runs mtasts check; stdout stays bytes, for readable() to judge."""
     cmd = [mtasts, "check", "--dns-server", os.environ["MAILSTACK_DNS_SERVER"],
            "--ca-file", os.environ["MAILSTACK_CA_FILE"], "--timeout", "10",
            *(["--allow-private-addresses"] if allow_private else []), *args]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run(cmd, capture_output=True, timeout=120, check=False)
+    proc.stderr = proc.stderr.decode("utf-8", "backslashreplace")
+    return proc
+
+
+def controls(text):
+    return sorted({f"{ord(c):#04x}" for c in text
+                   if (ord(c) < 0x20 and c != "\n") or 0x7f <= ord(c) <= 0x9f})
+
+
+def readable(form, data):
+    """(text, problems): the output must be UTF-8 and hold no control character but newlines."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return None, [f"{form}: output is not UTF-8: {e}"]
+    found = controls(text)
+    return text, [f"{form}: output holds raw control characters {found}"] if found else []
+
+
+def json_strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from json_strings(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from json_strings(item)
 
 
 def codes(report, severity):
@@ -66,17 +98,24 @@ def check_one(mtasts, scenario):
     want_exit = 1 if scenario["expect"]["errors"] else 0
     as_json = run(mtasts, "--json", domain)
     as_text = run(mtasts, domain)
-    problems = []
+    problems, out = [], {}
     for form, proc in (("--json", as_json), ("text", as_text)):
         if proc.returncode != want_exit:
             problems.append(f"{form}: exit {proc.returncode}, expected {want_exit}: {proc.stderr}")
         if proc.stderr:
             problems.append(f"{form}: unexpected stderr (not a terminal): {proc.stderr}")
+        out[form], unreadable = readable(form, proc.stdout)
+        problems += unreadable
+    if out["--json"] is None or out["text"] is None:
+        return problems, None
     try:
-        report = json.loads(as_json.stdout)
+        report = json.loads(out["--json"])
     except json.JSONDecodeError as e:
         return problems + [f"--json output does not parse: {e}"], None
-    problems += check_json(scenario, report) + check_text(scenario, as_text.stdout)
+    for s in json_strings(report):
+        if controls(s):
+            problems.append(f"--json: a string holds control characters once decoded: {s!r}")
+    problems += check_json(scenario, report) + check_text(scenario, out["text"])
     return problems, report
 
 
@@ -85,7 +124,10 @@ def check_all_at_once(mtasts, scenarios, one_by_one):
     proc = run(mtasts, "--json", "--concurrency", "8", *domains)
     if proc.returncode != 1:
         return [f"all domains: exit {proc.returncode}, expected 1 (some have errors)"]
-    reports = json.loads(proc.stdout)
+    text, unreadable = readable("all domains", proc.stdout)
+    if unreadable:
+        return unreadable
+    reports = json.loads(text)
     if [r["domain"] for r in reports] != domains:
         return ["all domains: reports are not in the order asked"]
     problems = []
