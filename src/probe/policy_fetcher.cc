@@ -63,7 +63,7 @@ PolicyFetcher::PolicyFetcher(dns::Resolver& resolver, std::shared_ptr<const TlsC
                              PolicyFetchOptions options, const Clock& clock)
     : resolver_(resolver), tls_(std::move(tls)), options_(std::move(options)), clock_(clock) {}
 
-PolicyFetchResult PolicyFetcher::Fetch(std::string_view domain) const {
+PolicyFetchResult PolicyFetcher::Fetch(std::string_view domain, Deadline overall) const {
   PolicyFetchResult r = Begin(domain);
   if (!r.ok()) return r;
   dns::AddressAnswer answer = resolver_.LookupAddresses(r.host);
@@ -74,7 +74,7 @@ PolicyFetchResult PolicyFetcher::Fetch(std::string_view domain) const {
                 r.host + " has no usable address: " + answer.error +
                     (none ? "; publish an A or AAAA record for it" : ""));
   }
-  Deadline deadline = Steady::now() + options_.timeout;
+  Deadline deadline = std::min(Steady::now() + options_.timeout, overall);
   std::string errors;
   std::string refused;
   for (const dns::AddressRecord& record : answer.records) {
@@ -99,12 +99,12 @@ PolicyFetchResult PolicyFetcher::Fetch(std::string_view domain) const {
   return Fail(r, FetchFailure::kConnectFailed, "no address of " + r.host + " accepted: " + errors);
 }
 
-PolicyFetchResult PolicyFetcher::FetchFrom(std::string_view domain,
-                                           std::string_view address) const {
+PolicyFetchResult PolicyFetcher::FetchFrom(std::string_view domain, std::string_view address,
+                                           Deadline overall) const {
   PolicyFetchResult r = Begin(domain);
   if (!r.ok()) return r;
   r.address = std::string(address);
-  Deadline deadline = Steady::now() + options_.timeout;
+  Deadline deadline = std::min(Steady::now() + options_.timeout, overall);
   auto tcp = TcpConnection::Connect(address, options_.port, deadline);
   if (!tcp.ok()) {
     return Fail(r,

@@ -7,7 +7,8 @@
 namespace mtasts::validate {
 namespace {
 
-constexpr std::array<std::pair<FindingCode, std::string_view>, 23> kNames = {{
+constexpr std::array<std::pair<FindingCode, std::string_view>, 24> kNames = {{
+    {FindingCode::kCheckIncomplete, "check-incomplete"},
     {FindingCode::kDnsTemporaryFailure, "dns-temporary-failure"},
     {FindingCode::kStsTxtMissing, "sts-txt-missing"},
     {FindingCode::kStsTxtInvalid, "sts-txt-invalid"},

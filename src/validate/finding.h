@@ -13,6 +13,7 @@ namespace mtasts::validate {
 enum class Severity { kInfo, kWarning, kError };
 
 enum class FindingCode {
+  kCheckIncomplete,  // a limit of the check itself cut it short: the verdict cannot be trusted
   // DNS.
   kDnsTemporaryFailure,  // a lookup failed for a reason other than "no such record"
   kStsTxtMissing,        // no v=STSv1 record at _mta-sts.D

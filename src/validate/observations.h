@@ -72,6 +72,7 @@ struct PolicyFetchObservation {
     kResolve,           // mta-sts.D has no address
     kResolveTemporary,  // the address lookup of mta-sts.D failed (SERVFAIL, timeout)
     kPrivateAddress,    // mta-sts.D has only special-purpose addresses, not connected to
+    kNotFetched,        // the check ran out of time first (see Observations::skipped)
     kConnect,           // no TCP connection, timeout, or a TLS handshake that did not complete
     kCertificate,       // the handshake completed but the certificate fails validation (see cert)
     kHttp,              // no parsable HTTP response
@@ -100,6 +101,13 @@ struct Observations {
   std::vector<MxHostObservation> mx_hosts;
   bool implicit_mx = false;
   PolicyFetchObservation policy;
+  // What was left unchecked so that one domain's check stays bounded (see GatherLimits), each
+  // with the limit that stopped it. Empty when everything was checked.
+  struct Skipped {
+    std::string what;   // "mx17.example.com", "192.0.2.9 (mx1.example.com)", "the policy"
+    std::string limit;  // "the limit of 16 MX hosts per domain"
+  };
+  std::vector<Skipped> skipped;
 };
 
 }  // namespace mtasts::validate

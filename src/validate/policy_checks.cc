@@ -55,6 +55,7 @@ void CheckPolicyFetch(const Input& in, Findings* out) {
                           "authoritative servers answer, then run the check again"});
       return;
     case Failure::kPrivateAddress:  // CheckPrivateAddresses reports it
+    case Failure::kNotFetched:      // CheckCompleteness reports it
       return;
     case Failure::kConnect:
       AddFetchError(in,

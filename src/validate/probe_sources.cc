@@ -19,8 +19,8 @@ CertFacts ToCertFacts(const probe::TlsFacts& tls, std::string_view host) {
   return cert;
 }
 
-PolicyFetchObservation ProbePolicySource::Fetch(std::string_view domain) {
-  const probe::PolicyFetchResult r = fetcher_.Fetch(domain);
+PolicyFetchObservation ProbePolicySource::Fetch(std::string_view domain, Deadline deadline) {
+  const probe::PolicyFetchResult r = fetcher_.Fetch(domain, deadline);
   PolicyFetchObservation obs;
   obs.url = r.url;
   obs.error = r.detail;
@@ -67,8 +67,9 @@ PolicyFetchObservation ProbePolicySource::Fetch(std::string_view domain) {
   return obs;
 }
 
-SmtpObservation ProbeSmtpSource::Probe(std::string_view mx_host, std::string_view ip) {
-  const probe::SmtpProbeResult r = prober_.Probe(mx_host, ip);
+SmtpObservation ProbeSmtpSource::Probe(std::string_view mx_host, std::string_view ip,
+                                       Deadline deadline) {
+  const probe::SmtpProbeResult r = prober_.Probe(mx_host, ip, deadline);
   SmtpObservation obs;
   obs.ip = std::string(ip);
   obs.private_range = r.private_range;
@@ -96,6 +97,7 @@ SmtpObservation ProbeSmtpSource::Probe(std::string_view mx_host, std::string_vie
     case F::kTimeout:
     case F::kProtocolError:
     case F::kPipelinedBytes:
+    case F::kStartTlsInjection:
     case F::kTlsHandshake:
     case F::kEhloAfterTls:
       obs.error = std::string(probe::SmtpFailureName(r.failure)) + ": " + r.detail;

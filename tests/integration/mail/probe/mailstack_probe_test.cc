@@ -135,6 +135,8 @@ void ExpectBehaviour(const std::string& server, const SmtpProbeResult& r) {
     EXPECT_EQ(r.legacy_tls_version, "TLSv1");
   } else if (server == "no-starttls") {
     EXPECT_EQ(r.failure, SmtpFailure::kNoStarttls);
+  } else if (server == "buffering-flaw") {
+    EXPECT_EQ(r.failure, SmtpFailure::kStartTlsInjection);
   } else {
     ADD_FAILURE() << "unknown server kind in the table: " << server;
   }
