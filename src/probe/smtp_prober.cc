@@ -213,11 +213,11 @@ SmtpProbeResult SmtpProber::Probe(std::string_view mx_host, std::string_view add
 }
 
 bool SmtpProber::JudgeCertificate(SmtpProbeResult& r) const {
-  CertificateVerdict verdict =
-      probe::JudgeCertificate(*r.tls, r.mx_host, clock_.Now(), options_.min_validity);
+  CertificateVerdict verdict = probe::JudgeCertificate(
+      *r.tls, r.mx_host, clock_.Now(), {options_.min_validity, options_.min_validity});
   using Problem = CertificateVerdict::Problem;
   if (verdict.problem == Problem::kNone) {
-    r.expiring_soon = verdict.expiring_soon;
+    r.expiring_soon = verdict.expiry != CertificateVerdict::Expiry::kFine;
     r.detail = verdict.detail;  // the horizon warning, if any
     return true;
   }

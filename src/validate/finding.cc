@@ -43,6 +43,30 @@ std::string_view FindingCodeName(FindingCode code) {
   return "unknown";
 }
 
+FindingCode FindingCodeOf(probe::ResultType type) {
+  using R = probe::ResultType;
+  switch (type) {
+    case R::kStarttlsNotSupported:
+      return FindingCode::kStartTlsNotSupported;
+    case R::kCertificateHostMismatch:
+      return FindingCode::kCertificateHostMismatch;
+    case R::kCertificateExpired:
+      return FindingCode::kCertificateExpired;
+    case R::kCertificateNotTrusted:
+      return FindingCode::kCertificateNotTrusted;
+    case R::kStsPolicyFetchError:
+      return FindingCode::kStsPolicyFetchError;
+    case R::kStsPolicyInvalid:
+      return FindingCode::kStsPolicyInvalid;
+    case R::kStsWebpkiInvalid:
+      return FindingCode::kStsWebPkiInvalid;
+    case R::kSuccess:
+    case R::kValidationFailure:
+      break;
+  }
+  return FindingCode::kValidationFailure;
+}
+
 std::string_view SeverityName(Severity severity) {
   switch (severity) {
     case Severity::kInfo:

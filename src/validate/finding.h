@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "probe/result_type.h"
+
 namespace mtasts::validate {
 
 enum class Severity { kInfo, kWarning, kError };
@@ -44,6 +46,9 @@ enum class FindingCode {
 
 // "sts-policy-fetch-error", ...: the stable spelling used in JSON and by tests.
 std::string_view FindingCodeName(FindingCode code);
+// The finding for an RFC 8460 result type, e.g. kCertificateExpired for "certificate-expired":
+// the one mapping from probe's vocabulary to the checks'.
+FindingCode FindingCodeOf(probe::ResultType type);
 // "error", "warning", "info".
 std::string_view SeverityName(Severity severity);
 

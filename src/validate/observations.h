@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "probe/certificate.h"
+
 namespace mtasts::validate {
 
 using TimePoint = std::chrono::system_clock::time_point;
@@ -29,17 +31,9 @@ struct MxEntry {
   int priority = 0;
 };
 
-// What a TLS peer presented and how it validated against the expected name.
-struct CertFacts {
-  std::string subject;
-  std::vector<std::string> san;  // DNS names
-  std::string issuer;
-  TimePoint not_before;
-  TimePoint not_after;
-  bool chain_trusted = false;  // chains to a trusted root (time validity aside)
-  bool name_matches = false;   // a SAN DNS-ID matches the expected host (RFC 6125, no CN)
-  std::string verify_error;    // the verifier's words when chain_trusted is false
-};
+// What a TLS peer presented: its leaf certificate and the chain verification's verdict, exactly
+// as the probe saw them, so that probe::JudgeCertificate is the one judge of both.
+using CertFacts = probe::TlsFacts;
 
 // One SMTP conversation with one MX address: connect, EHLO, STARTTLS with SNI = MX host.
 struct SmtpObservation {

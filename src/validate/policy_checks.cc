@@ -13,19 +13,9 @@ std::string PolicyHost(const Observations& obs) { return "mta-sts." + obs.domain
 std::string DescribeWebPkiFailure(const Input& in) {
   const PolicyFetchObservation& fetch = in.obs.policy;
   const std::string host = PolicyHost(in.obs);
-  if (!fetch.cert) return "the TLS handshake with " + host + " failed (" + fetch.error + ")";
-  const CertFacts& cert = *fetch.cert;
-  if (CertOutOfValidity(cert, in.obs.now)) {
-    return "the certificate of " + host + " " + DescribeValidity(cert, in.obs.now) + "; renew it";
-  }
-  if (!cert.chain_trusted) {
-    return "the certificate of " + host + " (issuer \"" + cert.issuer + "\") is not trusted (" +
-           cert.verify_error + "); serve a certificate from a public CA with its full chain";
-  }
-  if (!cert.name_matches) {
-    return "the certificate of " + host +
-           " is not valid for that name (SAN: " + JoinList(cert.san) + "); add " + host +
-           " to its subject alternative names";
+  if (fetch.cert) {
+    const probe::CertificateVerdict v = probe::JudgeCertificate(*fetch.cert, host, in.obs.now, {});
+    if (v.problem != probe::CertificateVerdict::Problem::kNone) return v.detail;
   }
   return "the TLS handshake with " + host + " failed (" + fetch.error + ")";
 }
@@ -99,13 +89,15 @@ void CheckPolicyFetch(const Input& in, Findings* out) {
 void CheckPolicyHostCertificate(const Input& in, Findings* out) {
   const PolicyFetchObservation& fetch = in.obs.policy;
   if (fetch.failure != PolicyFetchObservation::Failure::kNone || !fetch.cert) return;
-  const long days = DaysUntil(in.obs.now, fetch.cert->not_after);
-  const auto warning_days = std::chrono::floor<std::chrono::days>(in.options.cert_warning).count();
-  if (days >= warning_days) return;
+  const probe::CertificateVerdict v =
+      probe::JudgeCertificate(*fetch.cert, PolicyHost(in.obs), in.obs.now,
+                              {std::chrono::seconds(0), in.options.cert_warning});
+  if (v.problem != probe::CertificateVerdict::Problem::kNone ||
+      v.expiry == probe::CertificateVerdict::Expiry::kFine) {
+    return;
+  }
   out->push_back({FindingCode::kCertificateExpiring, Severity::kWarning, PolicyHost(in.obs),
-                  "the certificate of " + PolicyHost(in.obs) + " expires on " +
-                      FormatDate(fetch.cert->not_after) + " (in " + std::to_string(days) +
-                      " days); renew it before then or senders stop refreshing the policy"});
+                  v.detail + " before then, or senders stop refreshing the policy"});
 }
 
 void CheckPolicyContent(const Input& in, Findings* out) {

@@ -6,26 +6,13 @@
 
 namespace mtasts::validate {
 
-CertFacts ToCertFacts(const probe::TlsFacts& tls, std::string_view host) {
-  CertFacts cert;
-  cert.subject = tls.leaf.subject;
-  cert.san = tls.leaf.dns_names;
-  cert.issuer = tls.leaf.issuer;
-  cert.not_before = tls.leaf.not_before;
-  cert.not_after = tls.leaf.not_after;
-  cert.chain_trusted = tls.chain_error.empty();
-  cert.name_matches = probe::CertificateNamesHost(tls.leaf, host);
-  cert.verify_error = tls.chain_error;
-  return cert;
-}
-
 PolicyFetchObservation ProbePolicySource::Fetch(std::string_view domain, Deadline deadline) {
   const probe::PolicyFetchResult r = fetcher_.Fetch(domain, deadline);
   PolicyFetchObservation obs;
   obs.url = r.url;
   obs.error = r.detail;
   obs.private_range = r.private_range;
-  if (r.tls) obs.cert = ToCertFacts(*r.tls, r.host);
+  obs.cert = r.tls;
   obs.http_status = r.status;
   obs.content_type = r.content_type;
   obs.location = r.location;
@@ -78,7 +65,7 @@ SmtpObservation ProbeSmtpSource::Probe(std::string_view mx_host, std::string_vie
   obs.starttls_offered = r.starttls_advertised && r.failure != F::kNoStarttls;
   if (r.tls) {
     obs.tls_version = r.tls->version;
-    obs.cert = ToCertFacts(*r.tls, mx_host);
+    obs.cert = r.tls;
   }
   switch (r.failure) {
     case F::kNone:

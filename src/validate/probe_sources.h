@@ -28,7 +28,4 @@ class ProbeSmtpSource final : public SmtpSource {
   const probe::SmtpProber& prober_;
 };
 
-// The facts of a presented certificate, judged against `host`.
-CertFacts ToCertFacts(const probe::TlsFacts& tls, std::string_view host);
-
 }  // namespace mtasts::validate
