@@ -17,8 +17,9 @@ std::vector<std::string> Issues(const policy::Parsed<T>& parsed, policy::Severit
   std::vector<std::string> out;
   for (const policy::Issue& issue : parsed.issues) {
     // max_age gets its own finding (max-age-short); the selection's lookalike warning too.
-    if (issue.code == "max_age_short" || issue.code == "max_age_zero" ||
-        issue.code == "lookalike_record") {
+    if (issue.code == policy::issue_code::kMaxAgeShort ||
+        issue.code == policy::issue_code::kMaxAgeZero ||
+        issue.code == policy::issue_code::kLookalikeRecord) {
       continue;
     }
     if (issue.severity == severity) out.push_back(policy::FormatIssue(issue));
@@ -57,14 +58,14 @@ RecordAnalysis AnalyzeRecord(const TxtObservation& txt, std::string_view version
     out.candidates = CountStartingWith(txt.records, version);
     if (out.candidates == 1) out.candidates = 2;  // a lookalike made the selection ambiguous
     for (const policy::Issue& i : selected.issues) {
-      if (i.code == "no_record") out.candidates = 0;
+      if (i.code == policy::issue_code::kNoRecord) out.candidates = 0;
     }
     return out;
   }
   out.candidates = 1;
   out.record = *selected.value;
   for (const policy::Issue& i : selected.issues) {
-    if (i.code == "lookalike_record") out.lookalike = true;
+    if (i.code == policy::issue_code::kLookalikeRecord) out.lookalike = true;
   }
   auto parsed = parse(out.record);
   out.valid = parsed.ok();
