@@ -1,7 +1,6 @@
 #include "validate/analysis.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "policy/issue.h"
 #include "policy/mx_pattern.h"
@@ -111,16 +110,6 @@ Analysis Analyze(const Observations& obs) {
         [&](const MxHostObservation& h) { return policy::MxPatternMatches(pattern, h.mx.host); }));
   }
   return a;
-}
-
-bool IsTextPlain(const std::string& content_type) {
-  std::string type = content_type.substr(0, content_type.find(';'));
-  type.erase(
-      std::remove_if(type.begin(), type.end(), [](unsigned char c) { return std::isspace(c); }),
-      type.end());
-  std::transform(type.begin(), type.end(), type.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return type == "text/plain";
 }
 
 }  // namespace mtasts::validate

@@ -1,6 +1,8 @@
 // Checks of the policy file: how it was served (RFC 8461 §3.3) and what it says (§3.2).
 #include <string>
+#include <vector>
 
+#include "policy/policy_response.h"
 #include "validate/check_text.h"
 #include "validate/checks.h"
 
@@ -18,6 +20,12 @@ std::string DescribeWebPkiFailure(const Input& in) {
     if (v.problem != probe::CertificateVerdict::Problem::kNone) return v.detail;
   }
   return "the TLS handshake with " + host + " failed (" + fetch.error + ")";
+}
+
+// Whether the response may carry a policy at all: policy::CheckPolicyResponse decides, for the
+// probe and for these checks alike.
+std::vector<policy::Issue> ResponseIssues(const PolicyFetchObservation& fetch) {
+  return policy::CheckPolicyResponse({fetch.http_status, fetch.content_type});
 }
 
 void AddFetchError(const Input& in, const std::string& why, Findings* out) {
@@ -72,16 +80,11 @@ void CheckPolicyFetch(const Input& in, Findings* out) {
     case Failure::kNone:
       break;
   }
-  if (!fetch.location.empty() || (fetch.http_status >= 300 && fetch.http_status < 400)) {
+  for (const policy::Issue& issue : ResponseIssues(fetch)) {
+    if (issue.code != policy::issue_code::kHttpStatus) continue;  // the rest: CheckPolicyContent
     AddFetchError(in,
-                  fetch.url + " redirects (HTTP " + std::to_string(fetch.http_status) + " to " +
-                      (fetch.location.empty() ? "?" : fetch.location) +
-                      ") and senders never follow redirects; serve the policy at that URL",
-                  out);
-  } else if (fetch.http_status != 200) {
-    AddFetchError(in,
-                  fetch.url + " answered HTTP " + std::to_string(fetch.http_status) +
-                      ", not 200; serve the policy file there",
+                  fetch.url + ": " + issue.message +
+                      (fetch.location.empty() ? "" : " (it redirects to " + fetch.location + ")"),
                   out);
   }
 }
@@ -104,11 +107,11 @@ void CheckPolicyContent(const Input& in, Findings* out) {
   const PolicyFetchObservation& fetch = in.obs.policy;
   const PolicyAnalysis& policy = in.analysis.policy;
   if (!policy.served) return;
-  if (!IsTextPlain(fetch.content_type)) {
-    out->push_back({FindingCode::kStsPolicyInvalid, Severity::kError, fetch.url,
-                    fetch.url + " is served as \"" + fetch.content_type +
-                        "\"; strict senders (Postfix, chasquid, maddy) require text/plain: "
-                        "serve it with \"Content-Type: text/plain; charset=utf-8\""});
+  for (const policy::Issue& issue : ResponseIssues(fetch)) {
+    if (issue.code == policy::issue_code::kHttpStatus) continue;  // CheckPolicyFetch's
+    const bool error = issue.severity == policy::Severity::kError;
+    out->push_back({FindingCode::kStsPolicyInvalid, error ? Severity::kError : Severity::kWarning,
+                    fetch.url, fetch.url + ": " + issue.message});
   }
   if (!policy.valid) {
     out->push_back({FindingCode::kStsPolicyInvalid, Severity::kError, fetch.url,
