@@ -14,18 +14,13 @@ namespace {
 using Steady = std::chrono::steady_clock;
 constexpr size_t kMaxReplyLine = 2048;  // RFC 5321 allows 512; be lenient, but bounded
 
+// Certificate failures take theirs from ResultTypeOf(CertificateVerdict::Problem) instead.
 ResultType ResultTypeOf(SmtpFailure failure) {
   switch (failure) {
     case SmtpFailure::kNone:
       return ResultType::kSuccess;
     case SmtpFailure::kNoStarttls:
       return ResultType::kStarttlsNotSupported;
-    case SmtpFailure::kCertNameMismatch:
-      return ResultType::kCertificateHostMismatch;
-    case SmtpFailure::kCertExpired:
-      return ResultType::kCertificateExpired;
-    case SmtpFailure::kCertUntrusted:
-      return ResultType::kCertificateNotTrusted;
     default:
       return ResultType::kValidationFailure;
   }
@@ -226,6 +221,7 @@ bool SmtpProber::JudgeCertificate(SmtpProbeResult& r) const {
        : verdict.problem == Problem::kExpired ? SmtpFailure::kCertExpired
                                               : SmtpFailure::kCertNameMismatch,
        verdict.detail);
+  r.result_type = ResultTypeOf(verdict.problem);  // the one mapping of certificate problems
   return false;
 }
 
