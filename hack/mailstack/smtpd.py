@@ -5,9 +5,11 @@ Usage: smtpd.py CONFIG.json
 
 CONFIG is a JSON list of listeners, each
   {"name": "good", "address": "127.25.0.25", "port": 25, "banner": "mx.good.test",
-   "tls": "modern" | "tls1.0-only" | "none", "cert": "PATH", "key": "PATH"}
+   "tls": "modern" | "tls1.0-only" | "none" | "buffering-flaw", "cert": "PATH", "key": "PATH"}
 "modern" offers STARTTLS with TLS 1.2+, "tls1.0-only" offers STARTTLS but speaks only TLS 1.0,
-"none" does not offer STARTTLS. Mail sent to any listener is accepted and dropped.
+"none" does not offer STARTTLS. "buffering-flaw" is a small server of its own with the classic
+STARTTLS flaw (CVE-2011-0411): commands that arrived in plaintext behind STARTTLS stay in its
+input buffer and are answered inside TLS. Mail sent to any listener is accepted and dropped.
 An optional "greeting" replaces the 220 greeting line with its raw octets, one per character
 (U+0000-U+00FF), so a listener can play a hostile server: any reply code, control bytes, bytes
 that are not UTF-8.
@@ -16,6 +18,7 @@ Runs until SIGTERM or SIGINT; prints "ready" on stdout once every listener accep
 import functools
 import json
 import signal
+import socketserver
 import ssl
 import sys
 import threading
@@ -70,7 +73,56 @@ def tls_context(listener):
     return ctx
 
 
+class BufferingFlawHandler(socketserver.BaseRequestHandler):
+    """Just enough SMTP for a probe: EHLO, STARTTLS, NOOP, QUIT. The flaw is on purpose: after
+    STARTTLS the bytes already read stay in `pending` and are answered over TLS."""
+
+    def handle(self):
+        conn, pending = self.request, b""
+        conn.settimeout(30)
+        conn.sendall(f"220 {self.server.banner} ESMTP\r\n".encode())
+        while True:
+            while b"\n" not in pending:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    return
+                pending += chunk
+            line, pending = pending.split(b"\n", 1)
+            verb = line.strip().split(b" ")[0].upper()
+            if verb in (b"EHLO", b"HELO"):
+                starttls = b"" if isinstance(conn, ssl.SSLSocket) else b"250-STARTTLS\r\n"
+                conn.sendall(f"250-{self.server.banner}\r\n".encode() + starttls + b"250 8BITMIME\r\n")
+            elif verb == b"STARTTLS" and not isinstance(conn, ssl.SSLSocket):
+                conn.sendall(b"220 2.0.0 ready to start TLS\r\n")
+                conn = self.server.tls.wrap_socket(conn, server_side=True)  # `pending` is kept
+            elif verb == b"QUIT":
+                conn.sendall(b"221 2.0.0 bye\r\n")
+                return
+            else:
+                conn.sendall(b"250 2.0.0 ok\r\n")
+
+
+class BufferingFlawServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, listener):
+        super().__init__((listener["address"], listener["port"]), BufferingFlawHandler)
+        self.banner = listener["banner"]
+        self.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.tls.minimum_version = ssl.TLSVersion.TLSv1_2
+        self.tls.load_cert_chain(listener["cert"], listener["key"])
+        self.thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.shutdown()
+        self.server_close()
+
+
 def start(listener):
+    if listener["tls"] == "buffering-flaw":
+        return BufferingFlawServer(listener)
     greeting = listener.get("greeting")
     make = Controller if greeting is None else functools.partial(RawGreetingController,
                                                                   greeting=greeting)

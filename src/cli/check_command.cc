@@ -111,7 +111,9 @@ int Run(const CheckCommandOptions& options, std::ostream& out, std::ostream& err
   validate::ProbeSmtpSource smtp_source(prober);
   validate::SharedSmtpSource shared(smtp_source);
   validate::SharedAddressResolver shared_dns(**resolver);
-  validate::Gatherer gatherer(shared_dns, policy_source, shared, RealClock::Get());
+  validate::GatherLimits limits;
+  limits.deadline = std::chrono::seconds(options.deadline_seconds);
+  validate::Gatherer gatherer(shared_dns, policy_source, shared, RealClock::Get(), limits);
   ReportPrinter printer(out, options.json, options.domains.size());
   validate::CheckDomains(
       options.domains, gatherer, {}, options.concurrency,

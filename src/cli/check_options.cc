@@ -25,6 +25,11 @@ Options:
   --smtp-port N             port of the MX hosts (default 25)
   --timeout SECONDS         limit for each connection step and for each policy fetch
                             (default 30)
+  --deadline SECONDS        limit for the whole check of one domain, every lookup,
+                            fetch and probe included (default 60). Of a domain's MX
+                            hosts the first 16 by priority are probed, and of each
+                            host's addresses the first 8; what a limit cuts off is
+                            named in a check-incomplete finding.
   --concurrency N           domains checked at the same time (default 16). Whatever N, each
                             destination address gets one SMTP connection at a time, and an
                             MX host shared by several domains is probed once per run.
@@ -43,6 +48,8 @@ its code, what is wrong and how to fix it. --json gives the same as data.
 
 Finding codes (RFC 8460 result types where one fits):
   errors (each blocks mode: enforce)
+    check-incomplete         the deadline or a limit stopped the check; names what was
+                             not checked
     dns-temporary-failure    a lookup failed (SERVFAIL, timeout): nothing can be concluded
     sts-txt-missing          no v=STSv1 record at _mta-sts.DOMAIN
     sts-txt-multiple         several v=STSv1 records (a warning for a v=STSv1 lookalike)
@@ -52,6 +59,8 @@ Finding codes (RFC 8460 result types where one fits):
     sts-policy-invalid       not text/plain, or the body is invalid (a warning when senders
                              only disagree about it, e.g. a duplicate field)
     validation-failure       an MX host no mx pattern covers, or a failed SMTP/TLS session
+                             (a timeout, or a server that answers commands sent in
+                             plaintext with STARTTLS inside TLS: a STARTTLS injection)
     mx-unreachable           an MX host without address, or no SMTP service on it
     starttls-not-supported   the MX does not offer STARTTLS
     tls-version-too-old      the MX speaks nothing newer than TLS 1.1
@@ -109,10 +118,9 @@ Status AddDomain(std::string_view arg, CheckCommandOptions& options) {
 }
 
 constexpr OptionSpec kOptions[] = {
-    {"--dns-server", true}, {"--ca-file", true},
-    {"--https-port", true}, {"--smtp-port", true},
-    {"--timeout", true},    {"--concurrency", true},
-    {"--json", false},      {"--allow-private-addresses", false, true},
+    {"--dns-server", true}, {"--ca-file", true}, {"--https-port", true},
+    {"--smtp-port", true},  {"--timeout", true}, {"--concurrency", true},
+    {"--deadline", true},   {"--json", false},   {"--allow-private-addresses", false, true},
 };
 
 // "--allow-private-addresses", "--allow-private-addresses=true" or "...=false".
@@ -147,6 +155,7 @@ StatusOr<CheckCommandOptions> ParseCheckOptions(const std::vector<std::string>& 
   } numbers[] = {{"--https-port", &options.https_port, 65535},
                  {"--smtp-port", &options.smtp_port, 65535},
                  {"--timeout", &options.timeout_seconds, 600},
+                 {"--deadline", &options.deadline_seconds, 3600},
                  {"--concurrency", &options.concurrency, 1024}};
   for (const auto& n : numbers) {
     if (!parsed.Has(n.flag)) continue;

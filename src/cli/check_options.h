@@ -16,6 +16,7 @@ struct CheckCommandOptions {
   int https_port = 443;
   int smtp_port = 25;
   int timeout_seconds = 30;
+  int deadline_seconds = 60;  // for the whole check of one domain
   int concurrency = 16;
   bool json = false;
   bool allow_private_addresses = false;  // probe special-purpose addresses without a warning

@@ -25,6 +25,19 @@ struct Issue {
   friend bool operator==(const Issue&, const Issue&) = default;
 };
 
+// The codes that callers act on, not only show: named once, used both by the parser that emits
+// them and by whoever reads them (validate's analysis, the fetcher), so neither can drift.
+namespace issue_code {
+inline constexpr char kNoRecord[] = "no_record";
+inline constexpr char kMultipleRecords[] = "multiple_records";
+inline constexpr char kLookalikeRecord[] = "lookalike_record";
+inline constexpr char kMaxAgeZero[] = "max_age_zero";
+inline constexpr char kMaxAgeShort[] = "max_age_short";
+inline constexpr char kHttpStatus[] = "http_status";
+inline constexpr char kRedirected[] = "redirected";
+inline constexpr char kContentType[] = "content_type";
+}  // namespace issue_code
+
 // "line 3: error bad_mx: ..." (the line part only when line > 0).
 std::string FormatIssue(const Issue& issue);
 

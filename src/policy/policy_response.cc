@@ -37,10 +37,10 @@ std::vector<Issue> CheckPolicyResponse(const PolicyResponse& response) {
     if (response.http_status >= 300 && response.http_status < 400) {
       why += " and never follow redirects, so serve the policy at the URL itself";
     }
-    issues.Error(0, "http_status", why);
+    issues.Error(0, issue_code::kHttpStatus, why);
   }
   if (response.redirected) {
-    issues.Error(0, "redirected",
+    issues.Error(0, issue_code::kRedirected,
                  "the policy was reached through a redirect, which senders must not follow; "
                  "serve it at https://mta-sts.<domain>/.well-known/mta-sts.txt directly");
   }
@@ -48,7 +48,7 @@ std::vector<Issue> CheckPolicyResponse(const PolicyResponse& response) {
   size_t semi = type.find(';');
   std::string_view media = TrimWsp(type.substr(0, semi));
   if (!AsciiEqualsIgnoreCase(media, "text/plain")) {
-    issues.Error(0, "content_type",
+    issues.Error(0, issue_code::kContentType,
                  (media.empty() ? std::string("no Content-Type") : "Content-Type " + Quote(media)) +
                      "; senders that check (postfix-mta-sts-resolver, chasquid) want "
                      "text/plain; serve \"text/plain; charset=utf-8\"");

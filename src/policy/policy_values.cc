@@ -44,11 +44,11 @@ std::optional<int64_t> ReadMaxAge(int line, std::string_view value, IssueList* i
     return std::nullopt;
   }
   if (seconds == 0) {
-    issues->Warning(line, "max_age_zero",
+    issues->Warning(line, issue_code::kMaxAgeZero,
                     "max_age 0 tells senders not to cache the policy, and some (chasquid) "
                     "reject it; use at least 86400");
   } else if (seconds < kShortMaxAge) {
-    issues->Warning(line, "max_age_short",
+    issues->Warning(line, issue_code::kMaxAgeShort,
                     "max_age " + std::string(value) +
                         " is under one day; senders refetch constantly and some cache it as "
                         "86400 anyway; use weeks once the policy is stable");

@@ -14,7 +14,7 @@ Parsed<std::string> SelectTxtRecord(const TxtRrset& rrset, std::string_view vers
     // A lone record is judged by the grammar, which allows WSP before the first ";".
     chosen = JoinTxtStrings(rrset[0]);
     if (!chosen.starts_with(version_field)) {
-      issues.Error(0, "no_record",
+      issues.Error(0, issue_code::kNoRecord,
                    "the only TXT record does not begin with \"" + literal + "\": " + Quote(chosen));
     }
     return std::move(issues).Finish(std::move(chosen));
@@ -27,7 +27,7 @@ Parsed<std::string> SelectTxtRecord(const TxtRrset& rrset, std::string_view vers
       chosen = std::move(record);
     } else if (record.starts_with(version_field)) {
       ++lookalikes;
-      issues.Warning(0, "lookalike_record",
+      issues.Warning(0, issue_code::kLookalikeRecord,
                      Quote(record) + " begins with \"" + std::string(version_field) +
                          "\" but not \"" + literal +
                          "\": strict senders skip it, prefix-matching senders count it as a "
@@ -35,10 +35,10 @@ Parsed<std::string> SelectTxtRecord(const TxtRrset& rrset, std::string_view vers
     }
   }
   if (candidates == 0) {
-    issues.Error(0, "no_record",
+    issues.Error(0, issue_code::kNoRecord,
                  "no TXT record at this name begins with \"" + literal + "\"; publish exactly one");
   } else if (candidates > 1) {
-    issues.Error(0, "multiple_records",
+    issues.Error(0, issue_code::kMultipleRecords,
                  std::to_string(candidates) + " TXT records begin with \"" + literal +
                      "\", so senders use none; keep exactly one (replace, never add, on change)");
   }

@@ -64,41 +64,64 @@ std::string NameList(const CertificateFacts& cert) {
 }  // namespace
 
 CertificateVerdict JudgeCertificate(const TlsFacts& tls, std::string_view host, TimePoint now,
-                                    std::chrono::seconds min_validity) {
+                                    CertificateHorizons horizons) {
   using Problem = CertificateVerdict::Problem;
+  using Expiry = CertificateVerdict::Expiry;
   const CertificateFacts& leaf = tls.leaf;
-  std::string whose = "the certificate of " + std::string(host) + " (" + leaf.subject +
-                      ", issued by " + leaf.issuer + ")";
+  const std::string name(host);
+  std::string whose =
+      "the certificate of " + name + " (" + leaf.subject + ", issued by " + leaf.issuer + ")";
   if (!tls.chain_error.empty()) {
-    return {Problem::kUntrusted, false,
+    return {Problem::kUntrusted, Expiry::kFine,
             whose + " does not chain to a trusted root: " + tls.chain_error +
-                "; serve the full chain of a certificate from a trusted CA"};
+                "; serve the full chain of a certificate from a trusted CA",
+            "certificate not trusted: " + tls.chain_error};
   }
-  switch (CheckValidity(leaf, now, min_validity)) {
+  switch (CheckValidity(leaf, now, std::chrono::seconds(0))) {
     case Validity::kExpired:
-      return {Problem::kExpired, false,
-              whose + " expired at " + FormatUtc(leaf.not_after) + "; renew it"};
+      return {Problem::kExpired, Expiry::kFine,
+              whose + " expired at " + FormatUtc(leaf.not_after) + "; renew it",
+              "certificate expired"};
     case Validity::kNotYetValid:
-      return {Problem::kExpired, false,
-              whose + " is not valid before " + FormatUtc(leaf.not_before) + "; check the clocks"};
+      return {Problem::kExpired, Expiry::kFine,
+              whose + " is not valid before " + FormatUtc(leaf.not_before) + "; check the clocks",
+              "certificate not yet valid"};
     case Validity::kExpiringSoon:
     case Validity::kValid:
       break;
   }
   if (!CertificateNamesHost(leaf, host)) {
-    return {Problem::kNameMismatch, false,
-            whose + " does not name " + std::string(host) + ": it has " + NameList(leaf) +
-                "; add " + std::string(host) +
-                " as a subjectAltName DNS entry (the subject CN is not used)"};
+    return {Problem::kNameMismatch, Expiry::kFine,
+            whose + " does not name " + name + ": it has " + NameList(leaf) + "; add " + name +
+                " as a subjectAltName DNS entry (the subject CN is not used)",
+            "certificate not valid for " + name};
   }
-  if (CheckValidity(leaf, now, min_validity) == Validity::kExpiringSoon) {
-    auto days = std::chrono::duration_cast<std::chrono::hours>(leaf.not_after - now).count() / 24;
-    return {Problem::kNone, true,
-            whose + " expires at " + FormatUtc(leaf.not_after) + ", in " + std::to_string(days) +
-                " days, sooner than the " + std::to_string(min_validity.count() / 86400) +
-                "-day horizon; renew it"};
+  const auto left = leaf.not_after - now;
+  const Expiry expiry = left < horizons.block  ? Expiry::kBlock
+                        : left < horizons.warn ? Expiry::kWarn
+                                               : Expiry::kFine;
+  if (expiry == Expiry::kFine) return {};
+  const long days = std::chrono::duration_cast<std::chrono::hours>(left).count() / 24;
+  const auto horizon = expiry == Expiry::kBlock ? horizons.block : horizons.warn;
+  return {Problem::kNone, expiry,
+          whose + " expires at " + FormatUtc(leaf.not_after) + ", in " + std::to_string(days) +
+              " days, sooner than the " + std::to_string(horizon.count() / 86400) +
+              "-day horizon; renew it",
+          "certificate expires soon"};
+}
+
+ResultType ResultTypeOf(CertificateVerdict::Problem problem) {
+  switch (problem) {
+    case CertificateVerdict::Problem::kNone:
+      return ResultType::kSuccess;
+    case CertificateVerdict::Problem::kUntrusted:
+      return ResultType::kCertificateNotTrusted;
+    case CertificateVerdict::Problem::kExpired:
+      return ResultType::kCertificateExpired;
+    case CertificateVerdict::Problem::kNameMismatch:
+      return ResultType::kCertificateHostMismatch;
   }
-  return {};
+  return ResultType::kValidationFailure;
 }
 
 }  // namespace mtasts::probe

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "probe/result_type.h"
+
 namespace mtasts::probe {
 
 using TimePoint = std::chrono::system_clock::time_point;
@@ -51,15 +53,31 @@ enum class Validity {
 Validity CheckValidity(const CertificateFacts& cert, TimePoint now,
                        std::chrono::seconds min_validity);
 
-// The verdict on a session's certificate for `host`, as a strict sender judges it: the chain
-// first (nothing else matters if it is untrusted), then the dates, then the name.
+// How long a valid certificate must stay valid. Zero horizons judge only "valid now".
+struct CertificateHorizons {
+  std::chrono::seconds block{0};  // valid for less: not good enough (DESIGN §5 gate 2: 14 days)
+  std::chrono::seconds warn{0};   // valid for less: renew it soon (DESIGN I4: 30 days)
+};
+
+// The verdict on a presented certificate for `host`, as a strict sender judges it: the chain
+// first (nothing else matters if it is untrusted), then the dates, then the name, then the
+// horizons. The one place this is decided: the probes, the checks and both reports ask it.
 struct CertificateVerdict {
   enum class Problem { kNone, kUntrusted, kExpired, kNameMismatch };
+  enum class Expiry {
+    kFine,
+    kWarn,   // within the warn horizon
+    kBlock,  // within the block horizon
+  };
   Problem problem = Problem::kNone;
-  bool expiring_soon = false;  // only meaningful when problem == kNone
-  std::string detail;          // what is wrong and how to fix it; the horizon warning otherwise
+  Expiry expiry = Expiry::kFine;  // only meaningful when problem == kNone
+  std::string detail;             // what is wrong and how to fix it; the renewal warning otherwise
+  std::string summary;  // the same in a few words for a report line, e.g. "certificate expired"
 };
 CertificateVerdict JudgeCertificate(const TlsFacts& tls, std::string_view host, TimePoint now,
-                                    std::chrono::seconds min_validity);
+                                    CertificateHorizons horizons);
+
+// The RFC 8460 result type of a certificate problem (kSuccess for none).
+ResultType ResultTypeOf(CertificateVerdict::Problem problem);
 
 }  // namespace mtasts::probe

@@ -5,6 +5,8 @@
 #include <utility>
 
 #include "base/strings.h"
+#include "dns/dns_message.h"
+#include "policy/policy_response.h"
 #include "probe/http_response.h"
 #include "probe/tcp_connection.h"
 #include "probe/tls_session.h"
@@ -63,7 +65,7 @@ PolicyFetcher::PolicyFetcher(dns::Resolver& resolver, std::shared_ptr<const TlsC
                              PolicyFetchOptions options, const Clock& clock)
     : resolver_(resolver), tls_(std::move(tls)), options_(std::move(options)), clock_(clock) {}
 
-PolicyFetchResult PolicyFetcher::Fetch(std::string_view domain) const {
+PolicyFetchResult PolicyFetcher::Fetch(std::string_view domain, Deadline overall) const {
   PolicyFetchResult r = Begin(domain);
   if (!r.ok()) return r;
   dns::AddressAnswer answer = resolver_.LookupAddresses(r.host);
@@ -74,7 +76,7 @@ PolicyFetchResult PolicyFetcher::Fetch(std::string_view domain) const {
                 r.host + " has no usable address: " + answer.error +
                     (none ? "; publish an A or AAAA record for it" : ""));
   }
-  Deadline deadline = Steady::now() + options_.timeout;
+  Deadline deadline = std::min(Steady::now() + options_.timeout, overall);
   std::string errors;
   std::string refused;
   for (const dns::AddressRecord& record : answer.records) {
@@ -99,12 +101,12 @@ PolicyFetchResult PolicyFetcher::Fetch(std::string_view domain) const {
   return Fail(r, FetchFailure::kConnectFailed, "no address of " + r.host + " accepted: " + errors);
 }
 
-PolicyFetchResult PolicyFetcher::FetchFrom(std::string_view domain,
-                                           std::string_view address) const {
+PolicyFetchResult PolicyFetcher::FetchFrom(std::string_view domain, std::string_view address,
+                                           Deadline overall) const {
   PolicyFetchResult r = Begin(domain);
   if (!r.ok()) return r;
   r.address = std::string(address);
-  Deadline deadline = Steady::now() + options_.timeout;
+  Deadline deadline = std::min(Steady::now() + options_.timeout, overall);
   auto tcp = TcpConnection::Connect(address, options_.port, deadline);
   if (!tcp.ok()) {
     return Fail(r,
@@ -163,21 +165,14 @@ PolicyFetchResult PolicyFetcher::Exchange(PolicyFetchResult& r, ByteStream& stre
   r.status = response.status;
   r.content_type = response.Header("Content-Type").value_or("");
   r.location = response.Header("Location").value_or("");
-  if (r.status != 200) {
-    std::string what = r.url + " answered " + std::to_string(r.status) + " " + response.reason;
-    if (r.status >= 300 && r.status < 400) {
-      what += ", a redirect to \"" + r.location +
-              "\"; senders never follow redirects (RFC 8461 §3.3): serve the policy at this URL";
-    } else {
-      what += "; the policy must be served with status 200";
-    }
-    return Fail(r, FetchFailure::kHttpStatus, what);
-  }
-  r.body = response.body;
-  if (MediaType(r.content_type) != "text/plain") {
-    return Fail(r, FetchFailure::kNotTextPlain,
-                r.url + " has Content-Type \"" + r.content_type +
-                    "\"; senders expect text/plain (serve it as text/plain; charset=utf-8)");
+  if (r.status == 200) r.body = response.body;
+  // Whether a response may carry a policy at all is policy::CheckPolicyResponse's to say.
+  for (const policy::Issue& issue : policy::CheckPolicyResponse({r.status, r.content_type})) {
+    if (issue.severity != policy::Severity::kError) continue;
+    const bool status = issue.code == policy::issue_code::kHttpStatus;
+    return Fail(r, status ? FetchFailure::kHttpStatus : FetchFailure::kNotTextPlain,
+                r.url + ": " + issue.message +
+                    (r.location.empty() ? "" : " (it redirects to \"" + r.location + "\")"));
   }
   return r;
 }

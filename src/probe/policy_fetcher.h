@@ -82,10 +82,12 @@ class PolicyFetcher {
   PolicyFetcher(dns::Resolver& resolver, std::shared_ptr<const TlsClient> tls,
                 PolicyFetchOptions options, const Clock& clock = RealClock::Get());
 
-  // Resolves mta-sts.<domain> and fetches from the first address that accepts a connection.
-  PolicyFetchResult Fetch(std::string_view domain) const;
+  // Resolves mta-sts.<domain> and fetches from the first address that accepts a connection,
+  // within options.timeout and never past `overall` (a caller's deadline for more than this).
+  PolicyFetchResult Fetch(std::string_view domain, Deadline overall = Deadline::max()) const;
   // Fetches from one given address (to check every serving endpoint), no DNS lookup.
-  PolicyFetchResult FetchFrom(std::string_view domain, std::string_view address) const;
+  PolicyFetchResult FetchFrom(std::string_view domain, std::string_view address,
+                              Deadline overall = Deadline::max()) const;
 
  private:
   PolicyFetchResult FetchOver(PolicyFetchResult& r, TcpConnection& tcp, Deadline deadline) const;

@@ -14,18 +14,13 @@ namespace {
 using Steady = std::chrono::steady_clock;
 constexpr size_t kMaxReplyLine = 2048;  // RFC 5321 allows 512; be lenient, but bounded
 
+// Certificate failures take theirs from ResultTypeOf(CertificateVerdict::Problem) instead.
 ResultType ResultTypeOf(SmtpFailure failure) {
   switch (failure) {
     case SmtpFailure::kNone:
       return ResultType::kSuccess;
     case SmtpFailure::kNoStarttls:
       return ResultType::kStarttlsNotSupported;
-    case SmtpFailure::kCertNameMismatch:
-      return ResultType::kCertificateHostMismatch;
-    case SmtpFailure::kCertExpired:
-      return ResultType::kCertificateExpired;
-    case SmtpFailure::kCertUntrusted:
-      return ResultType::kCertificateNotTrusted;
     default:
       return ResultType::kValidationFailure;
   }
@@ -38,17 +33,26 @@ SmtpProbeResult& Fail(SmtpProbeResult& r, SmtpFailure failure, std::string detai
   return r;
 }
 
-// One SMTP connection's commands and replies, each bounded by the step timeout.
+// The sooner of a step's own timeout and the whole probe's deadline.
+Deadline StepDeadline(std::chrono::milliseconds step, Deadline overall) {
+  return std::min(Steady::now() + step, overall);
+}
+
+// One SMTP connection's commands and replies, each bounded by the step timeout and all of them
+// by the probe's deadline.
 class Dialogue {
  public:
-  Dialogue(TcpConnection& tcp, std::chrono::milliseconds step)
-      : stream_(&tcp), reader_(tcp, kMaxReplyLine), step_(step) {}
+  Dialogue(TcpConnection& tcp, std::chrono::milliseconds step, Deadline overall)
+      : stream_(&tcp), reader_(tcp, kMaxReplyLine), step_(step), overall_(overall) {}
 
-  StatusOr<SmtpReply> Read() { return ReadSmtpReply(reader_, Steady::now() + step_); }
-  StatusOr<SmtpReply> Command(const std::string& line) {
-    RETURN_IF_ERROR(stream_->Write(line + "\r\n", Steady::now() + step_));
+  StatusOr<SmtpReply> Read() { return ReadSmtpReply(reader_, Next()); }
+  // Sends `lines` (each ending in CRLF) in one write and reads one reply.
+  StatusOr<SmtpReply> Send(const std::string& lines) {
+    RETURN_IF_ERROR(stream_->Write(lines, Next()));
     return Read();
   }
+  StatusOr<SmtpReply> Command(const std::string& line) { return Send(line + "\r\n"); }
+  Deadline Next() const { return StepDeadline(step_, overall_); }
   size_t buffered() const { return reader_.buffered(); }
   void SwitchTo(ByteStream& stream) {
     stream_ = &stream;
@@ -59,6 +63,7 @@ class Dialogue {
   ByteStream* stream_;
   LineReader reader_;
   std::chrono::milliseconds step_;
+  Deadline overall_;
 };
 
 // A failed read or write: a timeout, or anything else the peer did wrong.
@@ -71,8 +76,7 @@ SmtpProbeResult& FailedStep(SmtpProbeResult& r, const Status& status, std::strin
 
 // Greeting, EHLO and STARTTLS in plaintext, up to the moment the handshake may begin. Records
 // what it sees in `r`; returns false once `r` holds a failure.
-bool NegotiateStartTls(Dialogue& d, TcpConnection& tcp, const std::string& ehlo_name,
-                       SmtpProbeResult& r) {
+bool NegotiateStartTls(Dialogue& d, const std::string& ehlo_name, SmtpProbeResult& r) {
   auto stop = [&r](SmtpFailure failure, std::string detail) {
     Fail(r, failure, std::move(detail));
     return false;
@@ -103,14 +107,17 @@ bool NegotiateStartTls(Dialogue& d, TcpConnection& tcp, const std::string& ehlo_
     return stop(SmtpFailure::kNoStarttls,
                 "STARTTLS is not advertised in the EHLO reply; enable STARTTLS on this server");
   }
-  StatusOr<SmtpReply> go = d.Command("STARTTLS");
+  // The NOOP is the bait of the injection check: a sound server discards it with the rest of
+  // the plaintext once it has said 220 (RFC 3207 §4.2); a flawed one answers it inside TLS.
+  StatusOr<SmtpReply> go = d.Send("STARTTLS\r\nNOOP\r\n");
   if (!go.ok()) return broken(go.status(), "STARTTLS");
   if (go->code != 220) {
     return stop(SmtpFailure::kNoStarttls,
                 "STARTTLS was refused: " + std::to_string(go->code) + " " + go->Text());
   }
-  // Anything already sent after the 220 would be read as if it came over TLS.
-  if (d.buffered() > 0 || tcp.HasUnreadInput()) {
+  // A reply already here after the 220 (the NOOP answered in plaintext) would be taken for the
+  // start of the handshake.
+  if (d.buffered() > 0) {
     return stop(SmtpFailure::kPipelinedBytes,
                 "the server sent bytes after its 220 reply to STARTTLS, before the TLS "
                 "handshake (a STARTTLS injection risk); fix the server's STARTTLS handling");
@@ -136,6 +143,8 @@ std::string_view SmtpFailureName(SmtpFailure failure) {
       return "no-starttls";
     case SmtpFailure::kPipelinedBytes:
       return "bytes-after-starttls";
+    case SmtpFailure::kStartTlsInjection:
+      return "starttls-injection";
     case SmtpFailure::kTlsVersionTooOld:
       return "tls-version-too-old";
     case SmtpFailure::kTlsHandshake:
@@ -156,7 +165,8 @@ SmtpProber::SmtpProber(std::shared_ptr<const TlsClient> tls, SmtpProbeOptions op
                        const Clock& clock)
     : tls_(std::move(tls)), options_(std::move(options)), clock_(clock) {}
 
-SmtpProbeResult SmtpProber::Probe(std::string_view mx_host, std::string_view address) const {
+SmtpProbeResult SmtpProber::Probe(std::string_view mx_host, std::string_view address,
+                                  Deadline deadline) const {
   SmtpProbeResult r;
   r.mx_host = CanonicalDomain(mx_host);  // SNI is sent lower case, without a root dot
   r.address = std::string(address);
@@ -166,14 +176,14 @@ SmtpProbeResult SmtpProber::Probe(std::string_view mx_host, std::string_view add
     return Fail(r, SmtpFailure::kPrivateAddress,
                 "not probed: the address is in the " + r.private_range + " range");
   }
-  auto tcp =
-      TcpConnection::Connect(address, options_.port, Steady::now() + options_.connect_timeout);
+  auto tcp = TcpConnection::Connect(address, options_.port,
+                                    StepDeadline(options_.connect_timeout, deadline));
   if (!tcp.ok()) return Fail(r, SmtpFailure::kConnectFailed, tcp.status().message());
-  Dialogue d(**tcp, options_.step_timeout);
-  if (!NegotiateStartTls(d, **tcp, options_.ehlo_name, r)) return r;
-  auto session = TlsSession::Handshake(**tcp, *tls_, TlsSession::Versions::kModern, r.mx_host,
-                                       Steady::now() + options_.step_timeout);
-  if (!session.ok()) return HandshakeFailed(r, session.status());
+  Dialogue d(**tcp, options_.step_timeout, deadline);
+  if (!NegotiateStartTls(d, options_.ehlo_name, r)) return r;
+  auto session =
+      TlsSession::Handshake(**tcp, *tls_, TlsSession::Versions::kModern, r.mx_host, d.Next());
+  if (!session.ok()) return HandshakeFailed(r, session.status(), deadline);
   r.tls = (*session)->Facts();
   if (!JudgeCertificate(r)) return r;
   d.SwitchTo(**session);
@@ -184,16 +194,25 @@ SmtpProbeResult SmtpProber::Probe(std::string_view mx_host, std::string_view add
     return Fail(r, SmtpFailure::kEhloAfterTls,
                 "EHLO over TLS was answered " + std::to_string(ehlo->code) + " " + ehlo->Text());
   }
-  (void)d.Command("QUIT");  // courtesy: the verdict is already in
+  // A sound server answers QUIT with 221. A flawed one answered the plaintext NOOP first, so
+  // what we took for the EHLO reply was the NOOP's, and the real EHLO reply comes now.
+  StatusOr<SmtpReply> quit = d.Command("QUIT");
+  if (quit.ok() && quit->code == 250) {
+    return Fail(r, SmtpFailure::kStartTlsInjection,
+                "the NOOP sent in plaintext right behind STARTTLS was answered inside TLS: the "
+                "server keeps plaintext commands across STARTTLS, so an attacker can inject "
+                "commands into the encrypted session (CVE-2011-0411); update or fix the "
+                "server so that it discards its input buffer when TLS starts");
+  }
   return r;
 }
 
 bool SmtpProber::JudgeCertificate(SmtpProbeResult& r) const {
-  CertificateVerdict verdict =
-      probe::JudgeCertificate(*r.tls, r.mx_host, clock_.Now(), options_.min_validity);
+  CertificateVerdict verdict = probe::JudgeCertificate(
+      *r.tls, r.mx_host, clock_.Now(), {options_.min_validity, options_.min_validity});
   using Problem = CertificateVerdict::Problem;
   if (verdict.problem == Problem::kNone) {
-    r.expiring_soon = verdict.expiring_soon;
+    r.expiring_soon = verdict.expiry != CertificateVerdict::Expiry::kFine;
     r.detail = verdict.detail;  // the horizon warning, if any
     return true;
   }
@@ -202,15 +221,17 @@ bool SmtpProber::JudgeCertificate(SmtpProbeResult& r) const {
        : verdict.problem == Problem::kExpired ? SmtpFailure::kCertExpired
                                               : SmtpFailure::kCertNameMismatch,
        verdict.detail);
+  r.result_type = ResultTypeOf(verdict.problem);  // the one mapping of certificate problems
   return false;
 }
 
-SmtpProbeResult& SmtpProber::HandshakeFailed(SmtpProbeResult& r, const Status& status) const {
+SmtpProbeResult& SmtpProber::HandshakeFailed(SmtpProbeResult& r, const Status& status,
+                                             Deadline deadline) const {
   if (status.code() == StatusCode::kDeadlineExceeded) {
     return Fail(r, SmtpFailure::kTimeout, "TLS handshake: " + status.message());
   }
   // A second session that allows old versions tells "TLS 1.0 only" from other failures.
-  std::string legacy = LegacyVersion(r.mx_host, r.address);
+  std::string legacy = LegacyVersion(r.mx_host, r.address, deadline);
   if (!legacy.empty() && legacy != "TLSv1.2" && legacy != "TLSv1.3") {
     r.legacy_tls_version = legacy;
     return Fail(r, SmtpFailure::kTlsVersionTooOld,
@@ -220,16 +241,16 @@ SmtpProbeResult& SmtpProber::HandshakeFailed(SmtpProbeResult& r, const Status& s
   return Fail(r, SmtpFailure::kTlsHandshake, status.message());
 }
 
-std::string SmtpProber::LegacyVersion(const std::string& mx_host,
-                                      const std::string& address) const {
-  auto tcp =
-      TcpConnection::Connect(address, options_.port, Steady::now() + options_.connect_timeout);
+std::string SmtpProber::LegacyVersion(const std::string& mx_host, const std::string& address,
+                                      Deadline deadline) const {
+  auto tcp = TcpConnection::Connect(address, options_.port,
+                                    StepDeadline(options_.connect_timeout, deadline));
   if (!tcp.ok()) return "";
-  Dialogue d(**tcp, options_.step_timeout);
+  Dialogue d(**tcp, options_.step_timeout, deadline);
   SmtpProbeResult scratch;
-  if (!NegotiateStartTls(d, **tcp, options_.ehlo_name, scratch)) return "";
-  auto session = TlsSession::Handshake(**tcp, *tls_, TlsSession::Versions::kLegacy, mx_host,
-                                       Steady::now() + options_.step_timeout);
+  if (!NegotiateStartTls(d, options_.ehlo_name, scratch)) return "";
+  auto session =
+      TlsSession::Handshake(**tcp, *tls_, TlsSession::Versions::kLegacy, mx_host, d.Next());
   return session.ok() ? (*session)->Facts().version : "";
 }
 

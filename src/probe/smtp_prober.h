@@ -1,10 +1,12 @@
 // SmtpProber: checks one MX address the way a strict RFC 8461 sender would (§4.2, §7.2), and
-// reports what it saw: banner, EHLO, STARTTLS advertised, no plaintext bytes pipelined after the
-// 220 to STARTTLS (a STARTTLS injection risk), TLS >= 1.2 with SNI = the MX name, a chain to the
-// trust store, a SAN DNS-ID matching the MX name (RFC 6125, no CN fallback, whole-label
-// wildcards only), not expired and not expiring within min_validity, EHLO again over TLS, QUIT.
-// Every step has a timeout. A server that only speaks TLS < 1.2 is told apart from other
-// handshake failures by a second session that allows old versions.
+// reports what it saw: banner, EHLO, STARTTLS advertised, TLS >= 1.2 with SNI = the MX name, a
+// chain to the trust store, a SAN DNS-ID matching the MX name (RFC 6125, no CN fallback,
+// whole-label wildcards only), not expired and not expiring within min_validity, EHLO again over
+// TLS, QUIT. STARTTLS goes out in one write with a NOOP behind it: a server that answers that
+// NOOP inside TLS buffers plaintext across STARTTLS, so an attacker could inject commands into
+// the protected session (the CVE-2011-0411 class). Every step has a timeout, and the whole probe
+// an overall deadline. A server that only speaks TLS < 1.2 is told apart from other handshake
+// failures by a second session that allows old versions, within the same deadline.
 //
 // Thread-safety: Probe is const and may run on many threads at once.
 #pragma once
@@ -20,6 +22,7 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "probe/address_range.h"
+#include "probe/byte_stream.h"
 #include "probe/certificate.h"
 #include "probe/result_type.h"
 #include "probe/tls_client.h"
@@ -37,18 +40,19 @@ struct SmtpProbeOptions {
 
 enum class SmtpFailure {
   kNone,
-  kPrivateAddress,    // a special-purpose address, not connected to (PrivateAddresses::kRefuse)
-  kConnectFailed,     // TCP connect refused, unreachable or timed out
-  kTimeout,           // a step after connect timed out
-  kProtocolError,     // malformed reply, unexpected code, connection closed early
-  kNoStarttls,        // STARTTLS not advertised in EHLO, or refused
-  kPipelinedBytes,    // bytes followed the 220 to STARTTLS before the handshake
-  kTlsVersionTooOld,  // the server only speaks TLS < 1.2 (see legacy_tls_version)
-  kTlsHandshake,      // any other handshake failure
-  kCertUntrusted,     // TlsFacts::chain_error says why
-  kCertNameMismatch,  // no SAN dNSName matches the MX name
-  kCertExpired,       // expired or not yet valid
-  kEhloAfterTls,      // the EHLO over TLS was not answered with 250
+  kPrivateAddress,     // a special-purpose address, not connected to (PrivateAddresses::kRefuse)
+  kConnectFailed,      // TCP connect refused, unreachable or timed out
+  kTimeout,            // a step after connect timed out
+  kProtocolError,      // malformed reply, unexpected code, connection closed early
+  kNoStarttls,         // STARTTLS not advertised in EHLO, or refused
+  kPipelinedBytes,     // bytes followed the 220 to STARTTLS before the handshake
+  kStartTlsInjection,  // the NOOP sent in plaintext with STARTTLS was answered inside TLS
+  kTlsVersionTooOld,   // the server only speaks TLS < 1.2 (see legacy_tls_version)
+  kTlsHandshake,       // any other handshake failure
+  kCertUntrusted,      // TlsFacts::chain_error says why
+  kCertNameMismatch,   // no SAN dNSName matches the MX name
+  kCertExpired,        // expired or not yet valid
+  kEhloAfterTls,       // the EHLO over TLS was not answered with 250
 };
 
 std::string_view SmtpFailureName(SmtpFailure failure);  // "no-starttls", ...
@@ -77,15 +81,18 @@ class SmtpProber {
              const Clock& clock = RealClock::Get());
 
   // `mx_host` is the MX name (SNI and the name the certificate must carry); `address` is the
-  // IPv4 or IPv6 address to connect to.
-  SmtpProbeResult Probe(std::string_view mx_host, std::string_view address) const;
+  // IPv4 or IPv6 address to connect to. No step runs past `deadline`.
+  SmtpProbeResult Probe(std::string_view mx_host, std::string_view address,
+                        Deadline deadline = Deadline::max()) const;
 
  private:
   // Judges r.tls; false once r holds a failure.
   bool JudgeCertificate(SmtpProbeResult& r) const;
-  SmtpProbeResult& HandshakeFailed(SmtpProbeResult& r, const Status& status) const;
+  SmtpProbeResult& HandshakeFailed(SmtpProbeResult& r, const Status& status,
+                                   Deadline deadline) const;
   // The version a session allowing TLS >= 1.0 negotiates, or "" if none can be made.
-  std::string LegacyVersion(const std::string& mx_host, const std::string& address) const;
+  std::string LegacyVersion(const std::string& mx_host, const std::string& address,
+                            Deadline deadline) const;
 
   std::shared_ptr<const TlsClient> tls_;
   SmtpProbeOptions options_;

@@ -104,9 +104,4 @@ Status TcpConnection::Write(std::string_view bytes, Deadline deadline) {
   return OkStatus();
 }
 
-bool TcpConnection::HasUnreadInput() const {
-  char byte;
-  return recv(fd_, &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
-}
-
 }  // namespace mtasts::probe

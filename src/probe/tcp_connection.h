@@ -25,8 +25,6 @@ class TcpConnection final : public ByteStream {
   StatusOr<size_t> Read(char* buffer, size_t capacity, Deadline deadline) override;
   Status Write(std::string_view bytes, Deadline deadline) override;
 
-  // True if bytes have arrived that nobody has read yet (does not wait, does not consume).
-  bool HasUnreadInput() const;
   int fd() const { return fd_; }
 
   // Waits until the socket is readable (POLLIN) or writable (POLLOUT).

@@ -1,7 +1,6 @@
 #include "validate/analysis.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "base/strings.h"
 #include "policy/issue.h"
@@ -18,8 +17,9 @@ std::vector<std::string> Issues(const policy::Parsed<T>& parsed, Severity severi
   std::vector<std::string> out;
   for (const policy::Issue& issue : parsed.issues) {
     // max_age gets its own finding (max-age-short); the selection's lookalike warning too.
-    if (issue.code == "max_age_short" || issue.code == "max_age_zero" ||
-        issue.code == "lookalike_record") {
+    if (issue.code == policy::issue_code::kMaxAgeShort ||
+        issue.code == policy::issue_code::kMaxAgeZero ||
+        issue.code == policy::issue_code::kLookalikeRecord) {
       continue;
     }
     if (issue.severity == severity) out.push_back(policy::FormatIssue(issue));
@@ -56,14 +56,14 @@ RecordAnalysis AnalyzeRecord(const TxtObservation& txt, std::string_view version
     out.candidates = CountStartingWith(txt.records, version);
     if (out.candidates == 1) out.candidates = 2;  // a lookalike made the selection ambiguous
     for (const policy::Issue& i : selected.issues) {
-      if (i.code == "no_record") out.candidates = 0;
+      if (i.code == policy::issue_code::kNoRecord) out.candidates = 0;
     }
     return out;
   }
   out.candidates = 1;
   out.record = *selected.value;
   for (const policy::Issue& i : selected.issues) {
-    if (i.code == "lookalike_record") out.lookalike = true;
+    if (i.code == policy::issue_code::kLookalikeRecord) out.lookalike = true;
   }
   auto parsed = parse(out.record);
   out.valid = parsed.ok();
@@ -109,16 +109,6 @@ Analysis Analyze(const Observations& obs) {
         [&](const MxHostObservation& h) { return policy::MxPatternMatches(pattern, h.mx.host); }));
   }
   return a;
-}
-
-bool IsTextPlain(const std::string& content_type) {
-  std::string type = content_type.substr(0, content_type.find(';'));
-  type.erase(
-      std::remove_if(type.begin(), type.end(), [](unsigned char c) { return std::isspace(c); }),
-      type.end());
-  std::transform(type.begin(), type.end(), type.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return type == "text/plain";
 }
 
 }  // namespace mtasts::validate

@@ -46,7 +46,4 @@ struct Analysis {
 
 Analysis Analyze(const Observations& obs);
 
-// RFC 8461 §3.3: a policy is served as text/plain; parameters do not matter.
-bool IsTextPlain(const std::string& content_type);
-
 }  // namespace mtasts::validate

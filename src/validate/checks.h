@@ -30,6 +30,8 @@ struct Input {
 
 using Check = void (*)(const Input& in, Findings* out);
 
+// The check itself (limit_checks.cc).
+void CheckCompleteness(const Input& in, Findings* out);
 // DNS (dns_checks.cc).
 void CheckDnsLookups(const Input& in, Findings* out);
 void CheckStsTxt(const Input& in, Findings* out);

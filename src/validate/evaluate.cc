@@ -8,7 +8,8 @@ namespace {
 
 // The order is the order a domain owner fixes things in: DNS first, then the policy, then each
 // MX. Every error-severity finding blocks enforce.
-constexpr std::array<Check, 14> kChecks = {
+constexpr std::array<Check, 15> kChecks = {
+    CheckCompleteness,           // a check cut short proves nothing about what it skipped
     CheckDnsLookups,             // a lookup that failed proves nothing either way
     CheckStsTxt,                 // gate 4: exactly one valid v=STSv1 record
     CheckTlsRptTxt,              // reports tell the owner when senders fail (not a gate)

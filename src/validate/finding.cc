@@ -7,7 +7,8 @@
 namespace mtasts::validate {
 namespace {
 
-constexpr std::array<std::pair<FindingCode, std::string_view>, 23> kNames = {{
+constexpr std::array<std::pair<FindingCode, std::string_view>, 24> kNames = {{
+    {FindingCode::kCheckIncomplete, "check-incomplete"},
     {FindingCode::kDnsTemporaryFailure, "dns-temporary-failure"},
     {FindingCode::kStsTxtMissing, "sts-txt-missing"},
     {FindingCode::kStsTxtInvalid, "sts-txt-invalid"},
@@ -40,6 +41,30 @@ std::string_view FindingCodeName(FindingCode code) {
     if (c == code) return name;
   }
   return "unknown";
+}
+
+FindingCode FindingCodeOf(probe::ResultType type) {
+  using R = probe::ResultType;
+  switch (type) {
+    case R::kStarttlsNotSupported:
+      return FindingCode::kStartTlsNotSupported;
+    case R::kCertificateHostMismatch:
+      return FindingCode::kCertificateHostMismatch;
+    case R::kCertificateExpired:
+      return FindingCode::kCertificateExpired;
+    case R::kCertificateNotTrusted:
+      return FindingCode::kCertificateNotTrusted;
+    case R::kStsPolicyFetchError:
+      return FindingCode::kStsPolicyFetchError;
+    case R::kStsPolicyInvalid:
+      return FindingCode::kStsPolicyInvalid;
+    case R::kStsWebpkiInvalid:
+      return FindingCode::kStsWebPkiInvalid;
+    case R::kSuccess:
+    case R::kValidationFailure:
+      break;
+  }
+  return FindingCode::kValidationFailure;
 }
 
 bool HasError(const Findings& findings) {

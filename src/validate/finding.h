@@ -9,10 +9,12 @@
 #include <vector>
 
 #include "base/severity.h"
+#include "probe/result_type.h"
 
 namespace mtasts::validate {
 
 enum class FindingCode {
+  kCheckIncomplete,  // a limit of the check itself cut it short: the verdict cannot be trusted
   // DNS.
   kDnsTemporaryFailure,  // a lookup failed for a reason other than "no such record"
   kStsTxtMissing,        // no v=STSv1 record at _mta-sts.D
@@ -43,6 +45,9 @@ enum class FindingCode {
 
 // "sts-policy-fetch-error", ...: the stable spelling used in JSON and by tests.
 std::string_view FindingCodeName(FindingCode code);
+// The finding for an RFC 8460 result type, e.g. kCertificateExpired for "certificate-expired":
+// the one mapping from probe's vocabulary to the checks'.
+FindingCode FindingCodeOf(probe::ResultType type);
 
 struct Finding {
   FindingCode code;

@@ -15,38 +15,26 @@ std::string Where(const MxHostObservation& host, const SmtpObservation& address)
   return host.mx.host + " (" + address.ip + ")";
 }
 
+probe::CertificateVerdict JudgeMxCertificate(const MxHostObservation& host,
+                                             const SmtpObservation& address, TimePoint now,
+                                             const CheckOptions& options) {
+  return probe::JudgeCertificate(*address.cert, host.mx.host, now,
+                                 {options.min_cert_validity, options.cert_warning});
+}
+
 void CheckOneCertificate(const Input& in, const MxHostObservation& host,
                          const SmtpObservation& address, Findings* out) {
-  const CertFacts& cert = *address.cert;
-  const std::string where = Where(host, address);
-  if (CertOutOfValidity(cert, in.obs.now)) {
-    out->push_back(
-        {FindingCode::kCertificateExpired, Severity::kError, address.ip,
-         "the certificate of " + where + " " + DescribeValidity(cert, in.obs.now) + "; renew it"});
-  } else if (!cert.chain_trusted) {
-    out->push_back({FindingCode::kCertificateNotTrusted, Severity::kError, address.ip,
-                    "the certificate of " + where + " (issuer \"" + cert.issuer +
-                        "\") is not trusted (" + cert.verify_error +
-                        "); use a certificate from a public CA and send the full chain"});
+  using Expiry = probe::CertificateVerdict::Expiry;
+  const probe::CertificateVerdict v = JudgeMxCertificate(host, address, in.obs.now, in.options);
+  if (v.problem != probe::CertificateVerdict::Problem::kNone) {
+    out->push_back({FindingCodeOf(probe::ResultTypeOf(v.problem)), Severity::kError, address.ip,
+                    address.ip + ": " + v.detail});
+  } else if (v.expiry != Expiry::kFine) {
+    // Below the minimum validity the MX no longer passes the enforce gate (DESIGN §5 gate 2).
+    out->push_back({FindingCode::kCertificateExpiring,
+                    v.expiry == Expiry::kBlock ? Severity::kError : Severity::kWarning, address.ip,
+                    address.ip + ": " + v.detail});
   }
-  if (!cert.name_matches) {
-    out->push_back({FindingCode::kCertificateHostMismatch, Severity::kError, address.ip,
-                    "the certificate of " + where + " is not valid for " + host.mx.host +
-                        " (SAN: " + (cert.san.empty() ? "none" : JoinList(cert.san)) + "); add " +
-                        host.mx.host + " to its subject alternative names"});
-  }
-  if (CertOutOfValidity(cert, in.obs.now)) return;
-  const long days = DaysUntil(in.obs.now, cert.not_after);
-  const auto days_of = [](std::chrono::hours h) {
-    return std::chrono::floor<std::chrono::days>(h).count();
-  };
-  if (days >= days_of(in.options.cert_warning)) return;
-  // Below the minimum validity the MX no longer passes the enforce gate (DESIGN §5 gate 2).
-  const bool blocks = days < days_of(in.options.min_cert_validity);
-  out->push_back({FindingCode::kCertificateExpiring, blocks ? Severity::kError : Severity::kWarning,
-                  address.ip,
-                  "the certificate of " + where + " expires on " + FormatDate(cert.not_after) +
-                      " (in " + std::to_string(days) + " days); renew it now"});
 }
 
 }  // namespace
@@ -97,12 +85,10 @@ std::string AddressProblem(const MxHostObservation& host, const SmtpObservation&
   if (!address.starttls_offered) return "STARTTLS not offered";
   if (VersionTooOld(address.tls_version)) return address.tls_version + " is too old";
   if (!address.cert) return "no certificate";
-  const CertFacts& cert = *address.cert;
-  if (CertOutOfValidity(cert, now)) return "certificate expired";
-  if (!cert.chain_trusted) return "certificate not trusted: " + cert.verify_error;
-  if (!cert.name_matches) return "certificate not valid for " + host.mx.host;
-  if (cert.not_after - now < options.min_cert_validity) return "certificate expires soon";
-  return "";
+  const probe::CertificateVerdict v = JudgeMxCertificate(host, address, now, options);
+  const bool passes = v.problem == probe::CertificateVerdict::Problem::kNone &&
+                      v.expiry != probe::CertificateVerdict::Expiry::kBlock;
+  return passes ? "" : v.summary;
 }
 
 }  // namespace mtasts::validate

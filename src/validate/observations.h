@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "probe/certificate.h"
+
 namespace mtasts::validate {
 
 using TimePoint = std::chrono::system_clock::time_point;
@@ -29,17 +31,9 @@ struct MxEntry {
   int priority = 0;
 };
 
-// What a TLS peer presented and how it validated against the expected name.
-struct CertFacts {
-  std::string subject;
-  std::vector<std::string> san;  // DNS names
-  std::string issuer;
-  TimePoint not_before;
-  TimePoint not_after;
-  bool chain_trusted = false;  // chains to a trusted root (time validity aside)
-  bool name_matches = false;   // a SAN DNS-ID matches the expected host (RFC 6125, no CN)
-  std::string verify_error;    // the verifier's words when chain_trusted is false
-};
+// What a TLS peer presented: its leaf certificate and the chain verification's verdict, exactly
+// as the probe saw them, so that probe::JudgeCertificate is the one judge of both.
+using CertFacts = probe::TlsFacts;
 
 // One SMTP conversation with one MX address: connect, EHLO, STARTTLS with SNI = MX host.
 struct SmtpObservation {
@@ -72,6 +66,7 @@ struct PolicyFetchObservation {
     kResolve,           // mta-sts.D has no address
     kResolveTemporary,  // the address lookup of mta-sts.D failed (SERVFAIL, timeout)
     kPrivateAddress,    // mta-sts.D has only special-purpose addresses, not connected to
+    kNotFetched,        // the check ran out of time first (see Observations::skipped)
     kConnect,           // no TCP connection, timeout, or a TLS handshake that did not complete
     kCertificate,       // the handshake completed but the certificate fails validation (see cert)
     kHttp,              // no parsable HTTP response
@@ -100,6 +95,13 @@ struct Observations {
   std::vector<MxHostObservation> mx_hosts;
   bool implicit_mx = false;
   PolicyFetchObservation policy;
+  // What was left unchecked so that one domain's check stays bounded (see GatherLimits), each
+  // with the limit that stopped it. Empty when everything was checked.
+  struct Skipped {
+    std::string what;   // "mx17.example.com", "192.0.2.9 (mx1.example.com)", "the policy"
+    std::string limit;  // "the limit of 16 MX hosts per domain"
+  };
+  std::vector<Skipped> skipped;
 };
 
 }  // namespace mtasts::validate

@@ -1,6 +1,8 @@
 // Checks of the policy file: how it was served (RFC 8461 §3.3) and what it says (§3.2).
 #include <string>
+#include <vector>
 
+#include "policy/policy_response.h"
 #include "validate/check_text.h"
 #include "validate/checks.h"
 
@@ -13,21 +15,17 @@ std::string PolicyHost(const Observations& obs) { return "mta-sts." + obs.domain
 std::string DescribeWebPkiFailure(const Input& in) {
   const PolicyFetchObservation& fetch = in.obs.policy;
   const std::string host = PolicyHost(in.obs);
-  if (!fetch.cert) return "the TLS handshake with " + host + " failed (" + fetch.error + ")";
-  const CertFacts& cert = *fetch.cert;
-  if (CertOutOfValidity(cert, in.obs.now)) {
-    return "the certificate of " + host + " " + DescribeValidity(cert, in.obs.now) + "; renew it";
-  }
-  if (!cert.chain_trusted) {
-    return "the certificate of " + host + " (issuer \"" + cert.issuer + "\") is not trusted (" +
-           cert.verify_error + "); serve a certificate from a public CA with its full chain";
-  }
-  if (!cert.name_matches) {
-    return "the certificate of " + host +
-           " is not valid for that name (SAN: " + JoinList(cert.san) + "); add " + host +
-           " to its subject alternative names";
+  if (fetch.cert) {
+    const probe::CertificateVerdict v = probe::JudgeCertificate(*fetch.cert, host, in.obs.now, {});
+    if (v.problem != probe::CertificateVerdict::Problem::kNone) return v.detail;
   }
   return "the TLS handshake with " + host + " failed (" + fetch.error + ")";
+}
+
+// Whether the response may carry a policy at all: policy::CheckPolicyResponse decides, for the
+// probe and for these checks alike.
+std::vector<policy::Issue> ResponseIssues(const PolicyFetchObservation& fetch) {
+  return policy::CheckPolicyResponse({fetch.http_status, fetch.content_type});
 }
 
 void AddFetchError(const Input& in, const std::string& why, Findings* out) {
@@ -55,6 +53,7 @@ void CheckPolicyFetch(const Input& in, Findings* out) {
                           "authoritative servers answer, then run the check again"});
       return;
     case Failure::kPrivateAddress:  // CheckPrivateAddresses reports it
+    case Failure::kNotFetched:      // CheckCompleteness reports it
       return;
     case Failure::kConnect:
       AddFetchError(in,
@@ -81,16 +80,11 @@ void CheckPolicyFetch(const Input& in, Findings* out) {
     case Failure::kNone:
       break;
   }
-  if (!fetch.location.empty() || (fetch.http_status >= 300 && fetch.http_status < 400)) {
+  for (const policy::Issue& issue : ResponseIssues(fetch)) {
+    if (issue.code != policy::issue_code::kHttpStatus) continue;  // the rest: CheckPolicyContent
     AddFetchError(in,
-                  fetch.url + " redirects (HTTP " + std::to_string(fetch.http_status) + " to " +
-                      (fetch.location.empty() ? "?" : fetch.location) +
-                      ") and senders never follow redirects; serve the policy at that URL",
-                  out);
-  } else if (fetch.http_status != 200) {
-    AddFetchError(in,
-                  fetch.url + " answered HTTP " + std::to_string(fetch.http_status) +
-                      ", not 200; serve the policy file there",
+                  fetch.url + ": " + issue.message +
+                      (fetch.location.empty() ? "" : " (it redirects to " + fetch.location + ")"),
                   out);
   }
 }
@@ -98,24 +92,26 @@ void CheckPolicyFetch(const Input& in, Findings* out) {
 void CheckPolicyHostCertificate(const Input& in, Findings* out) {
   const PolicyFetchObservation& fetch = in.obs.policy;
   if (fetch.failure != PolicyFetchObservation::Failure::kNone || !fetch.cert) return;
-  const long days = DaysUntil(in.obs.now, fetch.cert->not_after);
-  const auto warning_days = std::chrono::floor<std::chrono::days>(in.options.cert_warning).count();
-  if (days >= warning_days) return;
+  const probe::CertificateVerdict v =
+      probe::JudgeCertificate(*fetch.cert, PolicyHost(in.obs), in.obs.now,
+                              {std::chrono::seconds(0), in.options.cert_warning});
+  if (v.problem != probe::CertificateVerdict::Problem::kNone ||
+      v.expiry == probe::CertificateVerdict::Expiry::kFine) {
+    return;
+  }
   out->push_back({FindingCode::kCertificateExpiring, Severity::kWarning, PolicyHost(in.obs),
-                  "the certificate of " + PolicyHost(in.obs) + " expires on " +
-                      FormatDate(fetch.cert->not_after) + " (in " + std::to_string(days) +
-                      " days); renew it before then or senders stop refreshing the policy"});
+                  v.detail + " before then, or senders stop refreshing the policy"});
 }
 
 void CheckPolicyContent(const Input& in, Findings* out) {
   const PolicyFetchObservation& fetch = in.obs.policy;
   const PolicyAnalysis& policy = in.analysis.policy;
   if (!policy.served) return;
-  if (!IsTextPlain(fetch.content_type)) {
-    out->push_back({FindingCode::kStsPolicyInvalid, Severity::kError, fetch.url,
-                    fetch.url + " is served as \"" + fetch.content_type +
-                        "\"; strict senders (Postfix, chasquid, maddy) require text/plain: "
-                        "serve it with \"Content-Type: text/plain; charset=utf-8\""});
+  for (const policy::Issue& issue : ResponseIssues(fetch)) {
+    if (issue.code == policy::issue_code::kHttpStatus) continue;  // CheckPolicyFetch's
+    const bool error = issue.severity == policy::Severity::kError;
+    out->push_back({FindingCode::kStsPolicyInvalid, error ? Severity::kError : Severity::kWarning,
+                    fetch.url, fetch.url + ": " + issue.message});
   }
   if (!policy.valid) {
     out->push_back({FindingCode::kStsPolicyInvalid, Severity::kError, fetch.url,

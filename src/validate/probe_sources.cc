@@ -6,26 +6,13 @@
 
 namespace mtasts::validate {
 
-CertFacts ToCertFacts(const probe::TlsFacts& tls, std::string_view host) {
-  CertFacts cert;
-  cert.subject = tls.leaf.subject;
-  cert.san = tls.leaf.dns_names;
-  cert.issuer = tls.leaf.issuer;
-  cert.not_before = tls.leaf.not_before;
-  cert.not_after = tls.leaf.not_after;
-  cert.chain_trusted = tls.chain_error.empty();
-  cert.name_matches = probe::CertificateNamesHost(tls.leaf, host);
-  cert.verify_error = tls.chain_error;
-  return cert;
-}
-
-PolicyFetchObservation ProbePolicySource::Fetch(std::string_view domain) {
-  const probe::PolicyFetchResult r = fetcher_.Fetch(domain);
+PolicyFetchObservation ProbePolicySource::Fetch(std::string_view domain, Deadline deadline) {
+  const probe::PolicyFetchResult r = fetcher_.Fetch(domain, deadline);
   PolicyFetchObservation obs;
   obs.url = r.url;
   obs.error = r.detail;
   obs.private_range = r.private_range;
-  if (r.tls) obs.cert = ToCertFacts(*r.tls, r.host);
+  obs.cert = r.tls;
   obs.http_status = r.status;
   obs.content_type = r.content_type;
   obs.location = r.location;
@@ -67,8 +54,9 @@ PolicyFetchObservation ProbePolicySource::Fetch(std::string_view domain) {
   return obs;
 }
 
-SmtpObservation ProbeSmtpSource::Probe(std::string_view mx_host, std::string_view ip) {
-  const probe::SmtpProbeResult r = prober_.Probe(mx_host, ip);
+SmtpObservation ProbeSmtpSource::Probe(std::string_view mx_host, std::string_view ip,
+                                       Deadline deadline) {
+  const probe::SmtpProbeResult r = prober_.Probe(mx_host, ip, deadline);
   SmtpObservation obs;
   obs.ip = std::string(ip);
   obs.private_range = r.private_range;
@@ -77,7 +65,7 @@ SmtpObservation ProbeSmtpSource::Probe(std::string_view mx_host, std::string_vie
   obs.starttls_offered = r.starttls_advertised && r.failure != F::kNoStarttls;
   if (r.tls) {
     obs.tls_version = r.tls->version;
-    obs.cert = ToCertFacts(*r.tls, mx_host);
+    obs.cert = r.tls;
   }
   switch (r.failure) {
     case F::kNone:
@@ -96,6 +84,7 @@ SmtpObservation ProbeSmtpSource::Probe(std::string_view mx_host, std::string_vie
     case F::kTimeout:
     case F::kProtocolError:
     case F::kPipelinedBytes:
+    case F::kStartTlsInjection:
     case F::kTlsHandshake:
     case F::kEhloAfterTls:
       obs.error = std::string(probe::SmtpFailureName(r.failure)) + ": " + r.detail;

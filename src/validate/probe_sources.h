@@ -13,7 +13,7 @@ namespace mtasts::validate {
 class ProbePolicySource final : public PolicySource {
  public:
   explicit ProbePolicySource(const probe::PolicyFetcher& fetcher) : fetcher_(fetcher) {}
-  PolicyFetchObservation Fetch(std::string_view domain) override;
+  PolicyFetchObservation Fetch(std::string_view domain, Deadline deadline) override;
 
  private:
   const probe::PolicyFetcher& fetcher_;
@@ -22,13 +22,10 @@ class ProbePolicySource final : public PolicySource {
 class ProbeSmtpSource final : public SmtpSource {
  public:
   explicit ProbeSmtpSource(const probe::SmtpProber& prober) : prober_(prober) {}
-  SmtpObservation Probe(std::string_view mx_host, std::string_view ip) override;
+  SmtpObservation Probe(std::string_view mx_host, std::string_view ip, Deadline deadline) override;
 
  private:
   const probe::SmtpProber& prober_;
 };
-
-// The facts of a presented certificate, judged against `host`.
-CertFacts ToCertFacts(const probe::TlsFacts& tls, std::string_view host);
 
 }  // namespace mtasts::validate

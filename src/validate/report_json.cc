@@ -37,10 +37,10 @@ json TxtToJson(const TxtObservation& txt, const RecordAnalysis& record) {
 
 json CertToJson(const std::optional<CertFacts>& cert) {
   if (!cert) return nullptr;
-  return {{"subject", cert->subject},
-          {"san", cert->san},
-          {"issuer", cert->issuer},
-          {"not_after", FormatUtc(cert->not_after)}};
+  return {{"subject", cert->leaf.subject},
+          {"san", cert->leaf.dns_names},
+          {"issuer", cert->leaf.issuer},
+          {"not_after", FormatUtc(cert->leaf.not_after)}};
 }
 
 json PolicyToJson(const Report& r) {

@@ -125,7 +125,7 @@ std::string ReportToText(const Report& r, const CheckOptions& options) {
       const std::string problem = AddressProblem(host, a, r.obs.now, options);
       std::string line = (problem.empty() ? kPass : kFail) + std::string(" ") + a.ip;
       if (!a.tls_version.empty()) line += " " + a.tls_version;
-      if (a.cert) line += ", certificate expires " + FormatDate(a.cert->not_after);
+      if (a.cert) line += ", certificate expires " + FormatDate(a.cert->leaf.not_after);
       w.Line(2, line + (problem.empty() ? "" : ": " + problem));
     }
     w.Findings(2, hosts[i]);

@@ -2,11 +2,12 @@
 
 namespace mtasts::validate {
 
-SmtpObservation SharedSmtpSource::Probe(std::string_view mx_host, std::string_view ip) {
+SmtpObservation SharedSmtpSource::Probe(std::string_view mx_host, std::string_view ip,
+                                        Deadline deadline) {
   const std::string address(ip);
   return results_.Get({std::string(mx_host), address}, [&] {
     std::lock_guard one_connection(GateFor(address));
-    return inner_.Probe(mx_host, ip);
+    return inner_.Probe(mx_host, ip, deadline);
   });
 }
 

@@ -24,7 +24,7 @@ class SharedSmtpSource final : public SmtpSource {
  public:
   explicit SharedSmtpSource(SmtpSource& inner) : inner_(inner) {}
 
-  SmtpObservation Probe(std::string_view mx_host, std::string_view ip) override;
+  SmtpObservation Probe(std::string_view mx_host, std::string_view ip, Deadline deadline) override;
 
   // How many probes reached the inner prober (the rest were answered from this run's results).
   int probes_started() const { return results_.computed(); }

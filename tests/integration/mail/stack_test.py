@@ -120,8 +120,9 @@ def check_https(sc):
     check(f"{host}: certificate fails as {profile}", code == want, f"verify code {code}")
 
 
-def smtp_starttls(address, host, ctx):
-    """EHLO, STARTTLS, handshake: None when STARTTLS is not offered, else (version, cert)."""
+def smtp_starttls(address, host, ctx, bait=b""):
+    """EHLO, STARTTLS, handshake: None when STARTTLS is not offered, else (version, cert, the
+    first bytes received inside TLS). `bait` goes out in the same write as STARTTLS."""
     raw = socket.create_connection((address, int(ENV["MAILSTACK_SMTP_PORT"])), timeout=10)
     with raw:
         reader = raw.makefile("rb")
@@ -138,11 +139,16 @@ def smtp_starttls(address, host, ctx):
         keywords = [line[4:].split(b" ")[0].strip().upper() for line in reply().splitlines()]
         if b"STARTTLS" not in keywords[1:]:
             return None
-        raw.sendall(b"STARTTLS\r\n")
+        raw.sendall(b"STARTTLS\r\n" + bait)
         if not reply().startswith(b"220"):
             raise RuntimeError(f"{address}: STARTTLS refused")
         with ctx.wrap_socket(raw, server_hostname=host) as tls:
-            return tls.version(), tls.getpeercert()
+            tls.settimeout(1)
+            try:
+                first = tls.recv(100) if bait else b""
+            except (TimeoutError, socket.timeout):
+                first = b""
+            return tls.version(), tls.getpeercert(), first
 
 
 def days_left(cert):
@@ -180,7 +186,7 @@ def check_smtp(name, listener, host):
             check(f"{what}: refuses TLS 1.2+", False, "handshake succeeded")
         except ssl.SSLError:
             check(f"{what}: refuses TLS 1.2+", True)
-        version, _ = smtp_starttls(address, host, legacy_tls10())
+        version, _, _ = smtp_starttls(address, host, legacy_tls10())
         check(f"{what}: speaks TLS 1.0", version == "TLSv1", version)
         return
     want = {"good": 0, "expiring": 0, "expired": 10, "wrong-name": 62, "untrusted": 20}
@@ -188,11 +194,15 @@ def check_smtp(name, listener, host):
     check(f"{what}: verification as {listener['cert']}", code == want[listener["cert"]],
           f"verify code {code}")
     if code == 0:
-        version, cert = smtp_starttls(address, host, trust())
+        version, cert, _ = smtp_starttls(address, host, trust())
         check(f"{what}: TLS 1.2 or later", version in ("TLSv1.2", "TLSv1.3"), version)
         left = days_left(cert)
         in_window = 0 < left < 14 if listener["cert"] == "expiring" else left > 30
         check(f"{what}: {left:.1f} days left fits {listener['cert']}", in_window)
+        _, _, first = smtp_starttls(address, host, trust(), bait=b"NOOP\r\n")
+        flawed = listener["tls"] == "buffering-flaw"
+        check(f"{what}: {'answers' if flawed else 'discards'} a NOOP sent behind STARTTLS",
+              first.startswith(b"250") == flawed, repr(first))
 
 
 def require_environment():

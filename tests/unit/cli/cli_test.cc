@@ -8,6 +8,7 @@
 
 #include "base/strings.h"
 #include "cli/args.h"
+#include "cli/check_options.h"
 #include "cli/command.h"
 #include "cli/document.h"
 
@@ -128,6 +129,38 @@ TEST(DocumentTest, DetectsPolicyFilesByTheirFields) {
   EXPECT_EQ(DetectDocumentKind("apiVersion: mtasts.io/v1alpha1\nspec:\n  mode: x\n"),
             DocumentKind::kResource);
   EXPECT_EQ(DetectDocumentKind("a: &a [1]\n"), DocumentKind::kResource);
+}
+
+TEST(CheckOptionsTest, AllowPrivateAddressesIsASwitch) {
+  struct Case {
+    std::vector<std::string> args;
+    bool allowed;
+  };
+  const Case cases[] = {
+      {{"example.com"}, false},
+      {{"--allow-private-addresses", "example.com"}, true},
+      {{"--allow-private-addresses=true", "example.com"}, true},
+      {{"--allow-private-addresses=false", "example.com"}, false},
+  };
+  for (const Case& c : cases) {
+    auto options = ParseCheckOptions(c.args);
+    ASSERT_TRUE(options.ok()) << c.args[0] << ": " << options.status().message();
+    EXPECT_EQ(options->allow_private_addresses, c.allowed) << c.args[0];
+  }
+  auto bad = ParseCheckOptions({"--allow-private-addresses=maybe", "example.com"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(), ::testing::HasSubstr("=true|false, not \"maybe\""));
+}
+
+TEST(CheckOptionsTest, DeadlineIsWholeSecondsPerDomain) {
+  auto options = ParseCheckOptions({"example.com"});
+  ASSERT_TRUE(options.ok());
+  EXPECT_EQ(options->deadline_seconds, 60);
+  options = ParseCheckOptions({"--deadline", "5", "example.com"});
+  ASSERT_TRUE(options.ok());
+  EXPECT_EQ(options->deadline_seconds, 5);
+  EXPECT_FALSE(ParseCheckOptions({"--deadline", "0", "example.com"}).ok());
+  EXPECT_FALSE(ParseCheckOptions({"--deadline=soon", "example.com"}).ok());
 }
 
 }  // namespace

@@ -86,31 +86,121 @@ TEST(CertificateTest, Validity) {
   EXPECT_EQ(CheckValidity(c, c.not_after - hours(1), seconds(0)), Validity::kValid);
 }
 
-TEST(CertificateTest, JudgeOrdersTrustThenDatesThenName) {
+// The one certificate verdict, as a table: trust, then dates, then name, then the horizons.
+struct VerdictCase {
+  const char* name;
+  const char* chain_error;
+  std::vector<std::string> dns_names;
+  hours from_not_after;  // now = notAfter + this
+  CertificateVerdict::Problem problem;
+  CertificateVerdict::Expiry expiry;
+  const char* summary;
+  ResultType result_type;
+};
+
+using P = CertificateVerdict::Problem;
+using E = CertificateVerdict::Expiry;
+const VerdictCase kVerdictCases[] = {
+    {"Good",
+     "",
+     {"mx1.example.com"},
+     hours(-24 * 40),
+     P::kNone,
+     E::kFine,
+     "",
+     ResultType::kSuccess},
+    {"UntrustedBeatsEverything",
+     "self-signed certificate",
+     {"wrong.example.com"},
+     hours(1),
+     P::kUntrusted,
+     E::kFine,
+     "certificate not trusted: self-signed certificate",
+     ResultType::kCertificateNotTrusted},
+    {"ExpiredBeatsWrongName",
+     "",
+     {"wrong.example.com"},
+     hours(1),
+     P::kExpired,
+     E::kFine,
+     "certificate expired",
+     ResultType::kCertificateExpired},
+    {"NotYetValidIsExpired",
+     "",
+     {"mx1.example.com"},
+     hours(-24 * 400),
+     P::kExpired,
+     E::kFine,
+     "certificate not yet valid",
+     ResultType::kCertificateExpired},
+    {"WrongNameBeatsHorizons",
+     "",
+     {"wrong.example.com"},
+     hours(-24 * 3),
+     P::kNameMismatch,
+     E::kFine,
+     "certificate not valid for mx1.example.com",
+     ResultType::kCertificateHostMismatch},
+    {"WildcardNames",
+     "",
+     {"*.example.com"},
+     hours(-24 * 40),
+     P::kNone,
+     E::kFine,
+     "",
+     ResultType::kSuccess},
+    {"WithinWarnHorizon",
+     "",
+     {"mx1.example.com"},
+     hours(-24 * 20),
+     P::kNone,
+     E::kWarn,
+     "certificate expires soon",
+     ResultType::kSuccess},
+    {"WithinBlockHorizon",
+     "",
+     {"mx1.example.com"},
+     hours(-24 * 3),
+     P::kNone,
+     E::kBlock,
+     "certificate expires soon",
+     ResultType::kSuccess},
+    {"LastSecondIsStillValid",
+     "",
+     {"mx1.example.com"},
+     hours(0),
+     P::kNone,
+     E::kBlock,
+     "certificate expires soon",
+     ResultType::kSuccess},
+};
+
+TEST(CertificateTest, JudgeOrdersTrustThenDatesThenNameThenHorizons) {
+  const CertificateHorizons horizons{hours(24 * 14), hours(24 * 30)};
+  for (const VerdictCase& c : kVerdictCases) {
+    TlsFacts tls;
+    tls.leaf = Cert(c.dns_names);
+    tls.chain_error = c.chain_error;
+    const CertificateVerdict v =
+        JudgeCertificate(tls, "mx1.example.com", tls.leaf.not_after + c.from_not_after, horizons);
+    EXPECT_EQ(v.problem, c.problem) << c.name;
+    EXPECT_EQ(v.expiry, c.expiry) << c.name;
+    EXPECT_EQ(v.summary, c.summary) << c.name;
+    EXPECT_EQ(ResultTypeOf(v.problem), c.result_type) << c.name;
+    EXPECT_EQ(v.detail.empty(), c.problem == P::kNone && c.expiry == E::kFine) << c.name;
+  }
+}
+
+TEST(CertificateTest, JudgeSaysHowToFix) {
   TlsFacts tls;
-  tls.leaf = Cert({"wrong.example.com"});
-  TimePoint expired = tls.leaf.not_after + hours(1);
-  TimePoint fine = tls.leaf.not_before + hours(1);
-  const seconds horizon = hours(24 * 14);
-  tls.chain_error = "self-signed certificate";
-  auto v = JudgeCertificate(tls, "mx1.example.com", expired, horizon);
-  EXPECT_EQ(v.problem, CertificateVerdict::Problem::kUntrusted);
-  EXPECT_NE(v.detail.find("self-signed certificate"), std::string::npos) << v.detail;
-  tls.chain_error.clear();
-  v = JudgeCertificate(tls, "mx1.example.com", expired, horizon);
-  EXPECT_EQ(v.problem, CertificateVerdict::Problem::kExpired);
-  EXPECT_NE(v.detail.find("expired at"), std::string::npos) << v.detail;
-  v = JudgeCertificate(tls, "mx1.example.com", fine, horizon);
-  EXPECT_EQ(v.problem, CertificateVerdict::Problem::kNameMismatch);
-  EXPECT_NE(v.detail.find("wrong.example.com"), std::string::npos) << v.detail;
-  tls.leaf.dns_names = {"*.example.com"};
-  v = JudgeCertificate(tls, "mx1.example.com", fine, horizon);
-  EXPECT_EQ(v.problem, CertificateVerdict::Problem::kNone);
-  EXPECT_FALSE(v.expiring_soon);
-  v = JudgeCertificate(tls, "mx1.example.com", tls.leaf.not_after - hours(24 * 3), horizon);
-  EXPECT_EQ(v.problem, CertificateVerdict::Problem::kNone);
-  EXPECT_TRUE(v.expiring_soon);
-  EXPECT_NE(v.detail.find("in 3 days"), std::string::npos) << v.detail;
+  tls.leaf = Cert({"mx1.example.com"});
+  CertificateVerdict v = JudgeCertificate(tls, "mx1.example.com",
+                                          tls.leaf.not_after - hours(24 * 3), {hours(24 * 14)});
+  EXPECT_NE(v.detail.find("in 3 days, sooner than the 14-day horizon; renew it"), std::string::npos)
+      << v.detail;
+  tls.chain_error = "unable to get local issuer certificate";
+  v = JudgeCertificate(tls, "mx1.example.com", tls.leaf.not_after, {});
+  EXPECT_NE(v.detail.find("serve the full chain"), std::string::npos) << v.detail;
 }
 
 TEST(ResultTypeTest, Rfc8460Names) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "loopback_server.h"
+#include "one_address_resolver.h"
 #include "probe/policy_fetcher.h"
 #include "probe/smtp_prober.h"
 
@@ -12,23 +13,6 @@ namespace {
 void RefuseToTalk(int fd, const std::atomic<bool>&) {
   LoopbackServer::Send(fd, "554 5.3.2 not today\r\n");
 }
-
-class OneAddressResolver final : public dns::Resolver {
- public:
-  explicit OneAddressResolver(std::string address) : address_(std::move(address)) {}
-  dns::TxtAnswer LookupTxt(std::string_view) override { return {}; }
-  dns::MxAnswer LookupMx(std::string_view) override { return {}; }
-  dns::AddressAnswer LookupAddresses(std::string_view name) override {
-    dns::AddressAnswer answer;
-    answer.name = std::string(name);
-    answer.outcome = dns::Outcome::kFound;
-    answer.records.push_back({address_, false, 300});
-    return answer;
-  }
-
- private:
-  std::string address_;
-};
 
 std::shared_ptr<const TlsClient> SystemTrust() { return *TlsClient::Create({}); }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -129,24 +130,41 @@ const Case kCases[] = {
     {"PolicyHostWrongName",
      [](Observations& o) {
        o.policy.failure = PolicyFetchObservation::Failure::kCertificate;
-       o.policy.cert->name_matches = false;
+       o.policy.cert->leaf.dns_names = {"other.example.net"};
      },
      {"sts-webpki-invalid"},
      {}},
     {"PolicyHostExpired",
      [](Observations& o) {
        o.policy.failure = PolicyFetchObservation::Failure::kCertificate;
-       o.policy.cert->not_after = TestNow() - std::chrono::days{1};
+       o.policy.cert->leaf.not_after = TestNow() - std::chrono::days{1};
      },
      {"sts-webpki-invalid"},
      {}},
     {"PolicyHostExpiring",
-     [](Observations& o) { o.policy.cert->not_after = TestNow() + std::chrono::days{20}; },
+     [](Observations& o) { o.policy.cert->leaf.not_after = TestNow() + std::chrono::days{20}; },
      {},
      {"certificate-expiring"}},
     {"PolicyNotTextPlain",
      [](Observations& o) { o.policy.content_type = "text/html"; },
      {"sts-policy-invalid"},
+     {}},
+    // Whether the response may carry a policy is policy::CheckPolicyResponse's call, here too.
+    {"PolicyTextPlainAnyCase",
+     [](Observations& o) { o.policy.content_type = "Text/Plain ; Charset=UTF-8"; },
+     {},
+     {}},
+    {"PolicyOddCharset",
+     [](Observations& o) { o.policy.content_type = "text/plain; charset=iso-8859-1"; },
+     {},
+     {"sts-policy-invalid"}},
+    {"PolicyNoContentType",
+     [](Observations& o) { o.policy.content_type = ""; },
+     {"sts-policy-invalid"},
+     {}},
+    {"PolicyNoContent",
+     [](Observations& o) { o.policy.http_status = 204, o.policy.body = ""; },
+     {"sts-policy-fetch-error"},
      {}},
     {"PolicyWithoutMaxAge",
      [](Observations& o) { o.policy.body = kPolicyHead + kBothMx; },
@@ -216,33 +234,31 @@ const Case kCases[] = {
      {}},
     {"MxCertExpired",
      [](Observations& o) {
-       o.mx_hosts[0].addresses[0].cert->not_after = TestNow() - std::chrono::days{700};
+       o.mx_hosts[0].addresses[0].cert->leaf.not_after = TestNow() - std::chrono::days{700};
      },
      {"certificate-expired"},
      {}},
     {"MxCertUntrusted",
      [](Observations& o) {
-       o.mx_hosts[0].addresses[0].cert->chain_trusted = false;
-       o.mx_hosts[0].addresses[0].cert->verify_error = "self-signed certificate";
+       o.mx_hosts[0].addresses[0].cert->chain_error = "self-signed certificate";
      },
      {"certificate-not-trusted"},
      {}},
     {"MxCertWrongName",
      [](Observations& o) {
-       o.mx_hosts[0].addresses[0].cert->name_matches = false;
-       o.mx_hosts[0].addresses[0].cert->san = {"mx.elsewhere.test"};
+       o.mx_hosts[0].addresses[0].cert->leaf.dns_names = {"mx.elsewhere.test"};
      },
      {"certificate-host-mismatch"},
      {}},
     {"MxCertExpiresIn7Days",
      [](Observations& o) {
-       o.mx_hosts[0].addresses[0].cert->not_after = TestNow() + std::chrono::days{7};
+       o.mx_hosts[0].addresses[0].cert->leaf.not_after = TestNow() + std::chrono::days{7};
      },
      {"certificate-expiring"},
      {}},
     {"MxCertExpiresIn20Days",
      [](Observations& o) {
-       o.mx_hosts[0].addresses[0].cert->not_after = TestNow() + std::chrono::days{20};
+       o.mx_hosts[0].addresses[0].cert->leaf.not_after = TestNow() + std::chrono::days{20};
      },
      {},
      {"certificate-expiring"}},
@@ -334,16 +350,60 @@ TEST(ChecksTest, UncoveredMxMessageNamesTheFix) {
             "mode refuse to deliver to it");
 }
 
-TEST(ChecksTest, ExpiredCertificateIsNotAlsoReportedUntrusted) {
-  Observations obs = GoodDomain();
-  auto& cert = *obs.mx_hosts[0].addresses[0].cert;
-  cert.not_after = TestNow() - std::chrono::days{1};
-  cert.chain_trusted = false;
-  cert.verify_error = "certificate has expired";
-  const Report r = Evaluate(obs);
-  ASSERT_EQ(r.findings.size(), 1u);
-  EXPECT_EQ(r.findings[0].code, FindingCode::kCertificateExpired);
-  EXPECT_EQ(r.findings[0].target, "192.0.2.1");
+// One verdict per certificate (probe::JudgeCertificate): the check's finding and the report's
+// per-address line can never disagree, and a certificate with several problems gets one finding,
+// the first a strict sender hits: trust, then dates, then name.
+TEST(ChecksTest, FindingAndAddressLineAgreeOnEveryCertificate) {
+  struct CertCase {
+    const char* name;
+    std::function<void(CertFacts&)> change;
+    std::optional<FindingCode> finding;  // the one certificate finding for the address
+    Severity severity = Severity::kError;
+  };
+  const CertCase cases[] = {
+      {"Good", [](CertFacts&) {}, std::nullopt},
+      {"ExpiredAndWrongName",
+       [](CertFacts& c) {
+         c.leaf.not_after = TestNow() - std::chrono::days{1};
+         c.leaf.dns_names = {"other.example.net"};
+       },
+       FindingCode::kCertificateExpired},
+      {"UntrustedAndExpired",
+       [](CertFacts& c) {
+         c.leaf.not_after = TestNow() - std::chrono::days{1};
+         c.chain_error = "self-signed certificate";
+       },
+       FindingCode::kCertificateNotTrusted},
+      {"NotYetValid", [](CertFacts& c) { c.leaf.not_before = TestNow() + std::chrono::days{1}; },
+       FindingCode::kCertificateExpired},
+      {"WrongName", [](CertFacts& c) { c.leaf.dns_names = {"other.example.net"}; },
+       FindingCode::kCertificateHostMismatch},
+      {"ExpiresIn7Days", [](CertFacts& c) { c.leaf.not_after = TestNow() + std::chrono::days{7}; },
+       FindingCode::kCertificateExpiring},
+      {"ExpiresIn20Days",
+       [](CertFacts& c) { c.leaf.not_after = TestNow() + std::chrono::days{20}; },
+       FindingCode::kCertificateExpiring, Severity::kWarning},
+  };
+  for (const CertCase& c : cases) {
+    Observations obs = GoodDomain();
+    c.change(*obs.mx_hosts[0].addresses[0].cert);
+    const Report r = Evaluate(obs);
+    std::vector<Finding> about;
+    for (const Finding& f : r.findings) {
+      if (f.target == "192.0.2.1") about.push_back(f);
+    }
+    const std::string line =
+        AddressProblem(obs.mx_hosts[0], obs.mx_hosts[0].addresses[0], obs.now, {});
+    if (!c.finding) {
+      EXPECT_TRUE(about.empty()) << c.name;
+      EXPECT_EQ(line, "") << c.name;
+      continue;
+    }
+    ASSERT_EQ(about.size(), 1u) << c.name;
+    EXPECT_EQ(about[0].code, *c.finding) << c.name;
+    EXPECT_EQ(about[0].severity, c.severity) << c.name;
+    EXPECT_EQ(line.empty(), c.severity != Severity::kError) << c.name << ": " << line;
+  }
 }
 
 TEST(ChecksTest, EachCheckRunsAloneWithoutIo) {

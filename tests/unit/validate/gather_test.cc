@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,7 @@ using dns::FakeResolver;
 
 class FakeFetcher final : public PolicySource {
  public:
-  PolicyFetchObservation Fetch(std::string_view domain) override {
+  PolicyFetchObservation Fetch(std::string_view domain, Deadline) override {
     PolicyFetchObservation obs;
     obs.url = "https://mta-sts." + std::string(domain) + "/.well-known/mta-sts.txt";
     obs.http_status = 404;
@@ -30,8 +31,11 @@ class FakeFetcher final : public PolicySource {
 class RecordingProber final : public SmtpSource {
  public:
   std::vector<std::string> probed;
-  SmtpObservation Probe(std::string_view host, std::string_view ip) override {
+  FakeClock* clock = nullptr;  // when set, each probe takes `cost` of it
+  std::chrono::seconds cost{0};
+  SmtpObservation Probe(std::string_view host, std::string_view ip, Deadline) override {
     probed.push_back(std::string(host) + "@" + std::string(ip));
+    if (clock != nullptr) clock->Advance(cost);
     SmtpObservation obs;
     obs.ip = std::string(ip);
     return obs;
@@ -116,6 +120,58 @@ TEST_F(GatherTest, KeepsTxtCharacterStringsForSelection) {
   const Observations obs = gatherer.Gather("example.com");
   ASSERT_EQ(obs.sts_txt.records.size(), 1u);
   EXPECT_EQ(obs.sts_txt.records[0], (std::vector<std::string>{"v=STSv1; ", "id=abc"}));
+}
+
+std::set<std::string> IncompleteMessages(const Observations& obs) {
+  std::set<std::string> out;
+  for (const Finding& f : Evaluate(obs).findings) {
+    if (f.code == FindingCode::kCheckIncomplete) {
+      EXPECT_EQ(f.severity, Severity::kError);
+      out.insert(f.message);
+    }
+  }
+  return out;
+}
+
+TEST_F(GatherTest, TheDeadlineStopsTheCheckAndNamesWhatWasLeft) {
+  resolver.mx["example.com"] = Mx({{10, "mx1.example.com"}, {20, "mx2.example.com"}});
+  resolver.addresses["mx1.example.com"] = Addresses({"192.0.2.1", "192.0.2.2", "192.0.2.3"});
+  resolver.addresses["mx2.example.com"] = Addresses({"192.0.2.4"});
+  prober.clock = &clock;
+  prober.cost = std::chrono::seconds(25);  // the third probe would start at 50 s, the fourth at 75
+  const Observations obs = gatherer.Gather("example.com");
+  EXPECT_EQ(prober.probed.size(), 3u);
+  ASSERT_EQ(obs.skipped.size(), 1u);
+  EXPECT_EQ(obs.skipped[0].what, "mx2.example.com");
+  EXPECT_EQ(IncompleteMessages(obs),
+            std::set<std::string>{
+                "the check of example.com reached the check's deadline of 60 seconds per "
+                "domain, so these were not checked: mx2.example.com; nothing proves a sender "
+                "can deliver to them, so enforce waits until a check covers everything (fewer "
+                "MX hosts or addresses, faster servers)"});
+}
+
+TEST_F(GatherTest, MxHostsAndAddressesAreCapped) {
+  std::vector<std::pair<int, std::string>> hosts;
+  for (int i = 1; i <= 18; ++i) hosts.push_back({i, "mx" + std::to_string(i) + ".example.com"});
+  resolver.mx["example.com"] = Mx(hosts);
+  std::vector<std::string> many;
+  for (int i = 1; i <= 10; ++i) many.push_back("192.0.2." + std::to_string(i));
+  resolver.addresses["mx1.example.com"] = Addresses(many);
+  const Observations obs = gatherer.Gather("example.com");
+  EXPECT_EQ(prober.probed.size(), 8u);  // mx1's first 8; mx2..mx16 have no address here
+  EXPECT_EQ(obs.mx_hosts.size(), 18u);  // all of them stay for the coverage checks
+  const std::set<std::string> messages = IncompleteMessages(obs);
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_NE(messages.begin()->find("the limit of 16 MX hosts per domain, so these were not "
+                                   "checked: mx17.example.com, mx18.example.com;"),
+            std::string::npos)
+      << *messages.begin();
+  EXPECT_NE(messages.rbegin()->find("the limit of 8 addresses per MX host, so these were not "
+                                    "checked: 192.0.2.9 (mx1.example.com), 192.0.2.10 "
+                                    "(mx1.example.com);"),
+            std::string::npos)
+      << *messages.rbegin();
 }
 
 TEST_F(GatherTest, CheckDomainsReportsInTheOrderAsked) {

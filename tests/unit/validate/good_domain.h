@@ -17,13 +17,12 @@ inline TimePoint TestNow() {
 
 inline CertFacts GoodCert(const std::string& host) {
   CertFacts cert;
-  cert.subject = "CN=" + host;
-  cert.san = {host};
-  cert.issuer = "CN=Test CA";
-  cert.not_before = TestNow() - std::chrono::days{30};
-  cert.not_after = TestNow() + std::chrono::days{300};
-  cert.chain_trusted = true;
-  cert.name_matches = true;
+  cert.version = "TLSv1.3";
+  cert.leaf.subject = "CN=" + host;
+  cert.leaf.dns_names = {host};
+  cert.leaf.issuer = "CN=Test CA";
+  cert.leaf.not_before = TestNow() - std::chrono::days{30};
+  cert.leaf.not_after = TestNow() + std::chrono::days{300};
   return cert;
 }
 

@@ -87,7 +87,7 @@ TEST(ReportTextTest, GroupsFindingsUnderDnsPolicyAndTheirMx) {
   Observations obs = GoodDomain();
   obs.tlsrpt_txt.lookup = Lookup::kNoRecords;
   obs.tlsrpt_txt.records.clear();
-  obs.mx_hosts[1].addresses[0].cert->name_matches = false;
+  obs.mx_hosts[1].addresses[0].cert->leaf.dns_names = {"other.example.net"};
   const std::string text = ReportToText(Evaluate(obs));
   EXPECT_NE(text.find("example.com: NOT ready for mode: enforce\n"), std::string::npos) << text;
   const auto dns = text.find("[warn] DNS");

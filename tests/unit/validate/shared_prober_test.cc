@@ -20,7 +20,7 @@ namespace {
 // that overlapping callers would be seen.
 class CountingProber final : public SmtpSource {
  public:
-  SmtpObservation Probe(std::string_view mx_host, std::string_view ip) override {
+  SmtpObservation Probe(std::string_view mx_host, std::string_view ip, Deadline) override {
     const std::string key(ip);
     {
       std::lock_guard lock(mu_);
@@ -65,7 +65,7 @@ TEST(SharedSmtpSourceTest, ProbesEachPairOnceAndOneConnectionPerAddress) {
       for (int i = 0; i < 6; ++i) {
         const std::string host = "mx" + std::to_string((i + t) % 3) + ".example.net";
         const std::string ip = (i % 2 == 0) ? "192.0.2.1" : "192.0.2.2";
-        const SmtpObservation obs = shared.Probe(host, ip);
+        const SmtpObservation obs = shared.Probe(host, ip, Deadline::max());
         if (obs.ip != ip || obs.tls_version != host) ++wrong;
       }
     });
@@ -79,7 +79,7 @@ TEST(SharedSmtpSourceTest, ProbesEachPairOnceAndOneConnectionPerAddress) {
 
 class ThrowingProber final : public SmtpSource {
  public:
-  SmtpObservation Probe(std::string_view, std::string_view) override {
+  SmtpObservation Probe(std::string_view, std::string_view, Deadline) override {
     throw std::runtime_error("boom");
   }
 };
@@ -87,8 +87,8 @@ class ThrowingProber final : public SmtpSource {
 TEST(SharedSmtpSourceTest, AThrowingProbeReachesEveryWaiter) {
   ThrowingProber inner;
   SharedSmtpSource shared(inner);
-  EXPECT_THROW(shared.Probe("mx.example.net", "192.0.2.1"), std::runtime_error);
-  EXPECT_THROW(shared.Probe("mx.example.net", "192.0.2.1"), std::runtime_error);
+  EXPECT_THROW(shared.Probe("mx.example.net", "192.0.2.1", Deadline::max()), std::runtime_error);
+  EXPECT_THROW(shared.Probe("mx.example.net", "192.0.2.1", Deadline::max()), std::runtime_error);
 }
 
 class CountingResolver final : public dns::Resolver {

@@ -157,6 +157,8 @@ void ExpectBehaviour(const std::string& server, const json& listener, const Smtp
     EXPECT_EQ(r.failure, SmtpFailure::kProtocolError);
     // The prober keeps the bytes as they came; only the report shows them escaped.
     EXPECT_EQ("554 " + r.banner, Octets(listener["greeting"]));
+  } else if (server == "buffering-flaw") {
+    EXPECT_EQ(r.failure, SmtpFailure::kStartTlsInjection);
   } else {
     ADD_FAILURE() << "unknown server kind in the table: " << server;
   }
