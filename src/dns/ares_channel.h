@@ -2,6 +2,12 @@
 // AresResolver. A channel is driven on the calling thread (ares_getsock + poll +
 // ares_process_fd): c-ares 1.18 has no event thread of its own.
 //
+// Spoofing resistance: every query gets a UDP socket of its own, so a fresh random source port
+// (the kernel's choice) beside its random ID, as the system resolver does. c-ares 1.18 shares
+// one socket per server among the queries of a channel, and keeps it between queries under
+// ARES_FLAG_STAYOPEN; so an AresChannel holds one c-ares channel per query in flight (a "lane"),
+// without STAYOPEN, and c-ares closes a lane's sockets as soon as its query ends.
+//
 // Thread-safety: an AresChannel is used by one thread at a time; ChannelPool is thread-safe.
 #pragma once
 
@@ -15,7 +21,8 @@
 
 #include "base/status.h"
 
-struct ares_channeldata;  // c-ares' channel type
+struct ares_addr_port_node;  // c-ares' server list
+struct ares_channeldata;     // c-ares' channel type
 
 namespace mtasts::dns {
 
@@ -25,10 +32,12 @@ struct ChannelSettings {
   int tries = 2;
 };
 
-// The raw outcome of one ares_query: its status and, when a response arrived, its bytes.
+// The raw outcome of one ares_query: its status and, when a response arrived, its bytes and
+// which configured server sent them.
 struct RawAnswer {
   int ares_status = 0;
   std::vector<unsigned char> bytes;
+  int server = -1;  // index into the channel's servers; -1 when no response arrived
   bool done = false;
 };
 
@@ -39,16 +48,29 @@ class AresChannel {
   AresChannel(const AresChannel&) = delete;
   AresChannel& operator=(const AresChannel&) = delete;
 
-  // Starts a query; `out` must live until Wait returns.
-  void Start(const std::string& name, uint16_t type, RawAnswer* out);
+  // The configured servers in order, as "address:port".
+  const std::vector<std::string>& servers() const { return server_names_; }
+
+  // Starts a query that asks servers()[first_server] first, then the ones after it (c-ares moves
+  // on when one does not answer); `out` must live until Wait returns.
+  void Start(const std::string& name, uint16_t type, int first_server, RawAnswer* out);
   // Drives the channel until every started query has completed (answered, failed, timed out).
   void Wait();
 
  private:
-  explicit AresChannel(ares_channeldata* channel) : channel_(channel) {}
+  struct Lane;
+  AresChannel() = default;
+  static void OnAnswer(void* arg, int status, int timeouts, unsigned char* abuf, int alen);
+  StatusOr<Lane*> AddLane();
+  // The index of the server `socket` is connected to; -1 if none.
+  int ServerOf(int socket) const;
   bool AllDone() const;
 
-  ares_channeldata* channel_;
+  ChannelSettings settings_;
+  ares_addr_port_node* server_list_ = nullptr;  // from c-ares; one node per server, in order
+  std::vector<ares_addr_port_node*> server_nodes_;
+  std::vector<std::string> server_names_;
+  std::vector<std::unique_ptr<Lane>> lanes_;
   std::vector<RawAnswer*> started_;
 };
 

@@ -21,6 +21,8 @@ struct PendingQuery {
   uint16_t type;
   std::string current;  // the name to ask next
   int hops_left;
+  int next_server = 0;    // the server to ask first this round
+  std::string failovers;  // "127.0.0.1:53 answered REFUSED; " for each server left behind
   bool done = false;
   Outcome outcome = Outcome::kBadResponse;
   std::vector<std::string> cname_chain;
@@ -97,8 +99,24 @@ AresResolver::AresResolver(ResolverOptions options, std::unique_ptr<ChannelPool>
 
 AresResolver::~AresResolver() = default;
 
-// Reads one round's raw answer into the query: done, or a CNAME target to ask for next.
-static void Absorb(const RawAnswer& raw, PendingQuery& q, int timeout_ms, int tries) {
+// A SERVFAIL or REFUSED answer: the next configured server is asked, as the system resolver
+// does; after the last one, the query fails naming what each server answered.
+static void FailOver(const RawAnswer& raw, PendingQuery& q, Outcome o, const std::string& what,
+                     const std::vector<std::string>& servers) {
+  std::string said = (raw.server >= 0 ? servers[raw.server] : std::string("the server")) +
+                     (o == Outcome::kServFail ? " answered SERVFAIL" : " answered REFUSED");
+  if (raw.server >= 0 && raw.server + 1 < static_cast<int>(servers.size())) {
+    q.failovers += said + "; ";
+    q.next_server = raw.server + 1;  // asked next round
+    return;
+  }
+  q.Fail(o, what + ": " + q.failovers + said);
+}
+
+// Reads one round's raw answer into the query: done, the next server to ask, or a CNAME target
+// to ask for next.
+static void Absorb(const RawAnswer& raw, PendingQuery& q, const std::vector<std::string>& servers,
+                   int timeout_ms, int tries) {
   std::string what = std::string(TypeName(q.type)) + " " + q.current;
   if (!raw.done) return q.Fail(Outcome::kBadResponse, what + ": the query did not complete");
   if (raw.bytes.empty()) {
@@ -106,10 +124,13 @@ static void Absorb(const RawAnswer& raw, PendingQuery& q, int timeout_ms, int tr
     std::string why = o == Outcome::kTimeout ? "no answer after " + std::to_string(tries) +
                                                    " tries of " + std::to_string(timeout_ms) + " ms"
                                              : ares_strerror(raw.ares_status);
-    return q.Fail(o, what + ": " + why);
+    return q.Fail(o, what + ": " + q.failovers + why);
   }
   StatusOr<Message> message = DecodeMessage(raw.bytes.data(), raw.bytes.size());
   if (!message.ok()) return q.Fail(Outcome::kBadResponse, what + ": " + message.status().message());
+  // Before the chain is read: the next server may answer the same name with the same CNAMEs.
+  if (message->rcode == kRcodeServFail) return FailOver(raw, q, Outcome::kServFail, what, servers);
+  if (message->rcode == kRcodeRefused) return FailOver(raw, q, Outcome::kRefused, what, servers);
   ChainedAnswer chain = FollowChain(*message, q.current, q.type);
   for (const std::string& target : chain.cname_chain) {
     bool seen =
@@ -124,10 +145,6 @@ static void Absorb(const RawAnswer& raw, PendingQuery& q, int timeout_ms, int tr
       break;
     case kRcodeNxDomain:
       return q.Fail(Outcome::kNxDomain, what + ": no such name (NXDOMAIN)");
-    case kRcodeServFail:
-      return q.Fail(Outcome::kServFail, what + ": the server answered SERVFAIL");
-    case kRcodeRefused:
-      return q.Fail(Outcome::kRefused, what + ": the server answered REFUSED");
     default:
       return q.Fail(Outcome::kBadResponse,
                     what + ": the server answered rcode " + std::to_string(message->rcode));
@@ -139,6 +156,8 @@ static void Absorb(const RawAnswer& raw, PendingQuery& q, int timeout_ms, int tr
   } else if (!chain.cname_chain.empty()) {
     if (q.hops_left-- <= 0) return q.Fail(Outcome::kBadResponse, what + ": CNAME chain too long");
     q.current = chain.cname_chain.back();  // ask the target itself next round
+    q.next_server = 0;
+    q.failovers.clear();
   } else {
     q.Fail(Outcome::kNoData,
            what + ": the name has no " + std::string(TypeName(q.type)) + " record (NODATA)");
@@ -157,10 +176,11 @@ void AresResolver::Run(const std::vector<PendingQuery*>& queries) {
       if (!q->done) round.emplace_back(q, RawAnswer{});
     }
     if (round.empty()) return;
-    for (auto& [q, raw] : round) (*lease)->Start(q->current, q->type, &raw);
+    for (auto& [q, raw] : round) (*lease)->Start(q->current, q->type, q->next_server, &raw);
     (*lease)->Wait();
     for (auto& [q, raw] : round) {
-      Absorb(raw, *q, static_cast<int>(options_.timeout.count()), options_.tries);
+      Absorb(raw, *q, (*lease)->servers(), static_cast<int>(options_.timeout.count()),
+             options_.tries);
     }
   }
 }

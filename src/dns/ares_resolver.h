@@ -8,9 +8,10 @@
 // lookups are in flight at once: further callers wait for a free channel. Channels are created
 // lazily and reused.
 //
-// SERVFAIL and REFUSED are reported as such (the channel sets ARES_FLAG_NOCHECKRESP); the price
-// is that c-ares does not move on to the next server after one of those answers, which is what a
-// validator asking authoritative servers wants anyway.
+// SERVFAIL or REFUSED from one server: the next configured server is asked, as the system
+// resolver does; when the last one fails too, the answer is kServFail or kRefused and the error
+// names what each server answered. Every query is sent from a fresh random source port (see
+// ares_channel.h).
 #pragma once
 
 #include <chrono>
