@@ -14,7 +14,9 @@
 // change, which is later, so two leaders never overlap as long as the leader's work observes the
 // token (Workers::Start takes it: the reconcile in flight is cancelled and no key is handed out)
 // and a write already sent ends within lease_duration - renew_deadline (5 s by default). A hung
-// renewal itself ends within the client's request timeout, and Run() returns after it.
+// renewal itself ends within the client's request timeout, and Run() returns after it: give the
+// elector a client of its own whose request timeout is at most half the renew deadline, so that
+// every renewal attempt (a PUT, or a GET and a PUT) ends within the deadline.
 //
 // On a requested stop the leader stops its work first, then releases the lease (no holder,
 // leaseDurationSeconds 1), so a successor takes over at its next retry.

@@ -4,7 +4,9 @@
 //   ok                      -> Forget (backoff reset); with requeue_after, queued again then.
 //   kAborted (a conflict)   -> queued again at once and not counted as a failure: the handler
 //                              re-reads and re-applies.
-//   any other error         -> queued again after the key's backoff (5 ms doubling to 5 min).
+//   kCancelled              -> dropped: the work was cancelled (see below), the queue is closing.
+//   any other error         -> queued again after the key's backoff (5 ms doubling to 5 min,
+//                              within the queue's overall retry rate).
 //                              kOwnershipConflict is one of these: another field manager owns a
 //                              field the handler applies, and only a person can settle that (the
 //                              handler reports it as a condition); retrying at once would spin.

@@ -72,6 +72,16 @@ TEST(RestartTest, SurvivesApiserverRestartWithoutLossOrDuplicates) {
     written["o" + std::to_string(i)].push_back(PatchWhenUp(ns, "o" + std::to_string(i), "1"));
   }
   ASSERT_EQ(ControlPlane("restart-apiserver"), 0);
+  // The informer comes back after its backoff (up to tens of seconds after a long outage, as
+  // client-go's reflector) and may relist. Wait until it has seen a first write after the
+  // restart, so that each write below arrives as an event, not folded into that relist.
+  written["o0"].push_back(PatchWhenUp(ns, "o0", "back"));
+  ASSERT_TRUE(Eventually(
+      [&] {
+        auto cached = informer.Get(ns + "/o0");
+        return cached && (*cached)["metadata"]["resourceVersion"] == written["o0"].back();
+      },
+      60));
   for (int round = 2; round <= 4; ++round) {
     for (int i = 0; i < 5; ++i) {
       std::string name = "o" + std::to_string(i);

@@ -21,6 +21,7 @@
 // server through a relay the test can cut).
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -124,7 +125,15 @@ int main(int argc, char** argv) {
                                    workers.Start(1, leadership);
                                  },
                                  [] { Say("stopped"); }};
-  auto elector = k8s::LeaderElector::Create(**client, election, std::move(callbacks));
+  // The lease gets a client of its own whose requests end within half the renew deadline, so a
+  // renewal attempt (a PUT, or a GET and a PUT) ends within the deadline.
+  k8s::RestOptions lease_options;
+  lease_options.request_timeout =
+      std::max(std::chrono::seconds(1),
+               std::chrono::duration_cast<std::chrono::seconds>(election.renew_deadline / 2));
+  auto lease_client = k8s::NewRestClient(*config, lease_options);
+  if (!lease_client.ok()) return Usage(lease_client.status().ToString());
+  auto elector = k8s::LeaderElector::Create(**lease_client, election, std::move(callbacks));
   if (!elector.ok()) return Usage(elector.status().ToString());
 
   std::stop_source stop;
