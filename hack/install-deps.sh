@@ -11,6 +11,8 @@ packages=(
   libgtest-dev libgmock-dev
   # fuzzing (libFuzzer ships in clang's runtime)
   clang libclang-rt-14-dev llvm
+  # lint (hack/lint.sh)
+  clang-format clang-tidy
   # the local mail stack and the sending-side peer
   nsd nginx-light openssl python3 python3-aiosmtpd postfix-mta-sts-resolver dnsutils
   # tools the scripts use

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing, builds, runs the unit tests (plain and under
 # ASan+UBSan), the conformance vectors, the integration tests against real servers, and a
-# short bounded run of each fuzzer. Ends with ctest's summary. Exit status 0 only if all pass.
+# short bounded run of each fuzzer, then the lint (hack/lint.sh: clang-format and clang-tidy).
+# Exit status 0 only if all pass.
 #
 #   ./hack/test.sh            everything
 #   FUZZ_SECONDS=60 ./hack/test.sh   longer fuzzing
@@ -45,3 +46,6 @@ step "local Kubernetes control plane (hack/controlplane.sh build)"
 
 step "all tests"
 ctest --test-dir build -j "$jobs" --output-on-failure
+
+step "lint: clang-format, clang-tidy (hack/lint.sh)"
+LINT_BUILD_DIR=build LINT_JOBS=$jobs "$root/hack/lint.sh"

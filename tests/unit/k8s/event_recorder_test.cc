@@ -3,8 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "k8s/event_series.h"
 #include "fakes/fake_event_recorder.h"
+#include "k8s/event_series.h"
 #include "k8s/micro_time.h"
 
 namespace mtasts::k8s {
