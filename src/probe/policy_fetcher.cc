@@ -168,7 +168,7 @@ PolicyFetchResult PolicyFetcher::Exchange(PolicyFetchResult& r, ByteStream& stre
   if (r.status == 200) r.body = response.body;
   // Whether a response may carry a policy at all is policy::CheckPolicyResponse's to say.
   for (const policy::Issue& issue : policy::CheckPolicyResponse({r.status, r.content_type})) {
-    if (issue.severity != policy::Severity::kError) continue;
+    if (issue.severity != Severity::kError) continue;
     const bool status = issue.code == policy::issue_code::kHttpStatus;
     return Fail(r, status ? FetchFailure::kHttpStatus : FetchFailure::kNotTextPlain,
                 r.url + ": " + issue.message +

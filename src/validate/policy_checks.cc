@@ -109,7 +109,7 @@ void CheckPolicyContent(const Input& in, Findings* out) {
   if (!policy.served) return;
   for (const policy::Issue& issue : ResponseIssues(fetch)) {
     if (issue.code == policy::issue_code::kHttpStatus) continue;  // CheckPolicyFetch's
-    const bool error = issue.severity == policy::Severity::kError;
+    const bool error = issue.severity == Severity::kError;
     out->push_back({FindingCode::kStsPolicyInvalid, error ? Severity::kError : Severity::kWarning,
                     fetch.url, fetch.url + ": " + issue.message});
   }
