@@ -79,8 +79,13 @@ std::optional<Clock::TimePoint> ParseTime(std::string_view text) {
     }
     offset = std::chrono::minutes(hours * 60 + minutes) * (zone[0] == '-' ? -1 : 1);
   }
-  auto local = std::chrono::system_clock::from_time_t(timegm(&tm));
-  return std::chrono::time_point_cast<Clock::TimePoint::duration>(local + fraction - offset);
+  // Past what the clock can count (nanoseconds: the year 2262), a time is as good as never.
+  std::chrono::seconds since_epoch(timegm(&tm));
+  constexpr auto kLast =
+      std::chrono::duration_cast<std::chrono::seconds>(Clock::TimePoint::duration::max()) -
+      std::chrono::hours(48);
+  if (since_epoch > kLast) return Clock::TimePoint::max();
+  return Clock::TimePoint(since_epoch) + fraction - offset;
 }
 
 }  // namespace mtasts::k8s
