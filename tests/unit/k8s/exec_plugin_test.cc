@@ -70,6 +70,8 @@ TEST(ParseTimeTest, Rfc3339) {
   EXPECT_EQ(FormatMicroTime(*base), "2026-11-29T22:00:00.000000Z");
   EXPECT_EQ(ParseTime("2026-11-29T23:30:00.5+01:30"), base);  // to the second
   EXPECT_EQ(ParseTime("2026-11-29T20:00:00-02:00"), base);
+  // Beyond the clock's range (2262): the end of time, not an overflow into the past.
+  EXPECT_EQ(ParseTime("2999-01-01T00:00:00Z"), Clock::TimePoint::max());
   for (const char* bad :
        {"", "2026-11-29", "2026-11-29T22:00:00", "2026-11-29T22:00:00Zx", "2026-13-29T22:00:00Z",
         "2026-11-29T22:00:00.Z", "2026-11-29 22:00:00Z", "2026-11-29T22:00:00+0100"}) {

@@ -98,19 +98,27 @@ TEST_F(ExecAuthTest, AClientCertificateFromThePlugin) {
 TEST_F(ExecAuthTest, ARejectedTokenRunsThePluginAgain) {
   std::string ns = NewNamespace("exec-auth");
   ResourceRef accounts{"", "v1", "serviceaccounts", "ServiceAccount", true};
+  ResourceRef roles{"rbac.authorization.k8s.io", "v1", "roles", "Role", true};
   ResourceRef bindings{"rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true};
   ASSERT_TRUE(
       TestClient().Create(accounts, {{"metadata", {{"name", "plugin"}, {"namespace", ns}}}}).ok());
+  // A role of its own: the aggregated "view" role stays empty without a controller manager.
   ASSERT_TRUE(TestClient()
-                  .Create(bindings,
-                          {{"metadata", {{"name", "plugin-view"}, {"namespace", ns}}},
-                           {"roleRef",
-                            {{"apiGroup", "rbac.authorization.k8s.io"},
-                             {"kind", "ClusterRole"},
-                             {"name", "view"}}},
-                           {"subjects",
-                            {{{"kind", "ServiceAccount"}, {"name", "plugin"}, {"namespace", ns}}}}})
+                  .Create(roles, {{"metadata", {{"name", "read"}, {"namespace", ns}}},
+                                  {"rules",
+                                   {{{"apiGroups", {""}},
+                                     {"resources", {"configmaps"}},
+                                     {"verbs", {"get", "list"}}}}}})
                   .ok());
+  ASSERT_TRUE(
+      TestClient()
+          .Create(
+              bindings,
+              {{"metadata", {{"name", "plugin-read"}, {"namespace", ns}}},
+               {"roleRef",
+                {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "Role"}, {"name", "read"}}},
+               {"subjects", {{{"kind", "ServiceAccount"}, {"name", "plugin"}, {"namespace", ns}}}}})
+          .ok());
   std::string token = CreateToken(ns, "plugin");
   ASSERT_FALSE(token.empty());
   Hand(1, {{"token", "revoked-token"}});
