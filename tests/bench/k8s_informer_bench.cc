@@ -26,7 +26,7 @@ namespace {
 
 using namespace mtasts;
 using namespace mtasts::k8s;
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
 const ResourceRef kWidgets{"test.mtasts.io", "v1", "widgets", "Widget", true};
 
@@ -46,7 +46,7 @@ Memory MeasureMemory() {
   return m;
 }
 
-double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+double Seconds(SteadyClock::duration d) { return std::chrono::duration<double>(d).count(); }
 
 [[noreturn]] void Die(const Status& status) {
   std::fprintf(stderr, "k8s_informer_bench: %s\n", status.ToString().c_str());
@@ -93,19 +93,19 @@ int main(int argc, char** argv) {
   auto made_ns = (*client)->Create({"", "v1", "namespaces", "Namespace", false},
                                    {{"metadata", {{"name", ns}}}});
   if (!made_ns.ok()) Die(made_ns.status());
-  auto start = Clock::now();
+  auto start = SteadyClock::now();
   CreateWidgets(**client, ns, n);
   std::printf("created %d widgets in %.1f s (16 parallel requests; not the measured figure)\n", n,
-              Seconds(Clock::now() - start));
+              Seconds(SteadyClock::now() - start));
 
   Memory before = MeasureMemory();
   InformerOptions options;
   options.ns = ns;
   Informer informer(**client, kWidgets, options, {});
-  start = Clock::now();
+  start = SteadyClock::now();
   informer.Start();
   if (!informer.WaitForSync(std::chrono::minutes(5))) Die(DeadlineExceededError("no sync"));
-  double sync_seconds = Seconds(Clock::now() - start);
+  double sync_seconds = Seconds(SteadyClock::now() - start);
   Memory after = MeasureMemory();
   if (informer.Size() != static_cast<size_t>(n)) {
     std::fprintf(stderr, "informer holds %zu objects, expected %d\n", informer.Size(), n);

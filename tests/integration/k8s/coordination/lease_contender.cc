@@ -17,8 +17,9 @@
 //                   [--lease-duration-ms N] [--renew-deadline-ms N] [--retry-period-ms N]
 //                   [--write-configmap NAME] [--write-every-ms N]
 //
-// The kubeconfig comes from $KUBECONFIG; --server overrides its server URL (to reach the API
-// server through a relay the test can cut).
+// The kubeconfig comes from $KUBECONFIG; --server overrides its server URL for the lease's
+// requests only (to reach the API server through a relay the test can cut), so that a cut-off
+// leader's writes still go through and only the cancellation of its work stops them.
 #include <signal.h>
 
 #include <algorithm>
@@ -101,7 +102,6 @@ int main(int argc, char** argv) {
 
   StatusOr<k8s::Config> config = k8s::LoadDefaultConfig();
   if (!config.ok()) return Usage(config.status().ToString());
-  if (flags.count("--server") != 0) config->server = flags["--server"];
   StatusOr<std::unique_ptr<k8s::Client>> client = k8s::NewRestClient(*config);
   if (!client.ok()) return Usage(client.status().ToString());
 
@@ -131,6 +131,7 @@ int main(int argc, char** argv) {
   lease_options.request_timeout =
       std::max(std::chrono::seconds(1),
                std::chrono::duration_cast<std::chrono::seconds>(election.renew_deadline / 2));
+  if (flags.count("--server") != 0) config->server = flags["--server"];
   auto lease_client = k8s::NewRestClient(*config, lease_options);
   if (!lease_client.ok()) return Usage(lease_client.status().ToString());
   auto elector = k8s::LeaderElector::Create(**lease_client, election, std::move(callbacks));

@@ -9,8 +9,9 @@ checks from their timestamped "leading"/"write"/"stopped" lines that:
      once per campaign retry) after the kill;
   2. a leader stopped with SIGTERM releases the lease and its successor leads within about one
      campaign retry;
-  3. a leader cut off from kube-apiserver (its relay frozen with SIGSTOP, so requests hang)
-     stops within the renew deadline, at least lease - renew before the other one leads;
+  3. a leader cut off from kube-apiserver (its lease requests go through a relay frozen with
+     SIGSTOP, so they hang, while its writes still go through) stops within the renew deadline,
+     at least lease - renew before the other one leads;
   4. in every scenario two contenders never lead at the same time, and no contender begins a
      write outside its own leadership: the old leader's reconcile is cancelled, so it writes
      nothing after its successor starts.
