@@ -25,9 +25,8 @@ Observations HostileDomain() {
   obs.sts_txt.records = {{"v=STSv1; id=" + kHostile}};
   obs.tlsrpt_txt.records = {{"v=TLSRPTv1; rua=mailto:" + kHostile}};
   obs.policy.content_type = "text/plain" + kHostile;
-  obs.mx_hosts[0].addresses[0].cert->subject = "CN=" + kHostile;
-  obs.mx_hosts[0].addresses[0].cert->san = {kHostile};
-  obs.mx_hosts[0].addresses[0].cert->name_matches = false;
+  obs.mx_hosts[0].addresses[0].cert->leaf.subject = "CN=" + kHostile;
+  obs.mx_hosts[0].addresses[0].cert->leaf.dns_names = {kHostile};
   obs.mx_hosts[1].addresses[0] = {"192.0.2.2", false, false, "", std::nullopt, "554 " + kHostile};
   return obs;
 }
