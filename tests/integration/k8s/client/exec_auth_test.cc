@@ -19,8 +19,8 @@ namespace mtasts::k8s {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::NewNamespace;
-using testing::TestClient;
+using test_env::NewNamespace;
+using test_env::TestClient;
 
 // A folder with a plugin script that prints credential-<run>.json (the last one once runs
 // exceed the files) and a kubeconfig whose user runs it.
@@ -130,7 +130,7 @@ TEST_F(ExecAuthTest, ARejectedTokenRunsThePluginAgain) {
   ASSERT_TRUE(listed.ok()) << listed.status().ToString();
   EXPECT_EQ(Runs(), 2);
   // The service account may only read: the server knows who is asking.
-  auto denied = (*client)->Create(ConfigMaps(), testing::ConfigMap(ns, "x", "k", "v"));
+  auto denied = (*client)->Create(ConfigMaps(), test_env::ConfigMap(ns, "x", "k", "v"));
   EXPECT_EQ(denied.status().code(), StatusCode::kPermissionDenied) << denied.status().ToString();
   EXPECT_NE(denied.status().message().find("system:serviceaccount:" + ns + ":plugin"),
             std::string::npos);
