@@ -31,10 +31,8 @@ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMTASTS_FUZ
   -DCMAKE_CXX_COMPILER=clang++ >/dev/null
 cmake --build build-fuzz -j "$jobs" --target fuzzers
 
-# fast_unwind_on_malloc=0: OpenSSL is built without frame pointers, so the fast unwinder stops
-# inside libcrypto and a leak would not show (nor be told apart by) the frames that made it.
 step "unit tests, and the TLS probes against real servers, under ASan+UBSan"
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:fast_unwind_on_malloc=0 \
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
   LSAN_OPTIONS=suppressions=$root/hack/lsan.supp UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan -L 'unit|sanitize' -j "$jobs" --output-on-failure
 
