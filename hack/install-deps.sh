@@ -15,6 +15,8 @@ packages=(
   clang-format clang-tidy
   # the local mail stack and the sending-side peer
   nsd nginx-light openssl python3 python3-aiosmtpd postfix-mta-sts-resolver dnsutils
+  # the DNS world external-dns publishes into (hack/dnsstack.sh); patch trims external-dns
+  bind9 bind9-utils patch
   # tools the scripts use
   curl ca-certificates procps util-linux iproute2 time unzip
 )
@@ -32,8 +34,9 @@ if ((${#missing[@]})); then
   echo "install-deps: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  # Services that packages would start (nsd on :53, nginx on :80) are not wanted: the tests
-  # start their own instances on 127.0.0.x. policy-rc.d stops the package scripts starting them.
+  # Services that packages would start (nsd and named on :53, nginx on :80) are not wanted: the
+  # tests start their own instances on loopback. policy-rc.d stops the package scripts starting
+  # them.
   if [[ ! -e /usr/sbin/policy-rc.d ]]; then
     printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
     chmod +x /usr/sbin/policy-rc.d

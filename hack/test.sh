@@ -44,6 +44,10 @@ FUZZ_SECONDS=${FUZZ_SECONDS:-10} "$root/hack/fuzz.sh" build-fuzz
 step "local Kubernetes control plane (hack/controlplane.sh build)"
 "$root/hack/controlplane.sh" build
 
+# Cold, this builds external-dns from its module (minutes); warm, it only checks the cache.
+step "external-dns and the pinned CRDs (hack/dnsstack.sh build)"
+"$root/hack/dnsstack.sh" build
+
 step "all tests"
 ctest --test-dir build -j "$jobs" --output-on-failure
 
