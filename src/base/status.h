@@ -80,10 +80,10 @@ Status InternalError(std::string message);
 template <typename T>
 class StatusOr {
  public:
-  StatusOr(const Status& status) : rep_(status) {}  // NOLINT: implicit by design
+  StatusOr(const Status& status) : rep_(status) {}        // NOLINT: implicit by design
   StatusOr(Status&& status) : rep_(std::move(status)) {}  // NOLINT
-  StatusOr(const T& value) : rep_(value) {}  // NOLINT
-  StatusOr(T&& value) : rep_(std::move(value)) {}  // NOLINT
+  StatusOr(const T& value) : rep_(value) {}               // NOLINT
+  StatusOr(T&& value) : rep_(std::move(value)) {}         // NOLINT
 
   bool ok() const { return std::holds_alternative<T>(rep_); }
   Status status() const { return ok() ? OkStatus() : std::get<Status>(rep_); }
@@ -105,10 +105,10 @@ class StatusOr {
 #define MTASTS_CONCAT_INNER(a, b) a##b
 #define MTASTS_CONCAT(a, b) MTASTS_CONCAT_INNER(a, b)
 
-#define RETURN_IF_ERROR(expr)                          \
-  do {                                                 \
-    ::mtasts::Status mtasts_status_ = (expr);          \
-    if (!mtasts_status_.ok()) return mtasts_status_;   \
+#define RETURN_IF_ERROR(expr)                        \
+  do {                                               \
+    ::mtasts::Status mtasts_status_ = (expr);        \
+    if (!mtasts_status_.ok()) return mtasts_status_; \
   } while (false)
 
 #define ASSIGN_OR_RETURN(lhs, expr) \

@@ -1,6 +1,4 @@
 // How the transport resends a request: only when nothing of it reached the server.
-#include "k8s/transport.h"
-
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -8,6 +6,7 @@
 #include <thread>
 
 #include "k8s/rest_client.h"
+#include "k8s/transport.h"
 #include "loopback_http_server.h"
 
 namespace mtasts::k8s {

@@ -2,8 +2,6 @@
 // server whose certificate chains to another CA, one that OpenSSL's default verify paths
 // ($SSL_CERT_FILE here) would trust, is refused; bad TLS material fails when the Transport is
 // made. An exec plugin's token is sent, and a 401 runs the plugin again and resends once.
-#include "k8s/transport.h"
-
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -19,6 +17,8 @@
 #include <fstream>
 #include <string>
 #include <thread>
+
+#include "k8s/transport.h"
 
 namespace mtasts::k8s {
 namespace {
