@@ -32,6 +32,8 @@ TEST(PrintableTest, EscapesWhatCouldActOnATerminal) {
       {"\x9b[31m", "\\x9b[31m"},
       {"\xc2\x9b[31m", "\\xc2\\x9b[31m"},
       // Format characters that reorder or split lines.
+      // The test needs the very characters the check warns about.
+      // NOLINTNEXTLINE(misc-misleading-bidirectional)
       {"\xe2\x80\xaegnp.exe", "\\xe2\\x80\\xaegnp.exe"},                 // RIGHT-TO-LEFT OVERRIDE
       {"\xe2\x81\xa6x\xe2\x81\xa9", "\\xe2\\x81\\xa6x\\xe2\\x81\\xa9"},  // LRI, PDI
       {"a\xe2\x80\xa8z", "a\\xe2\\x80\\xa8z"},                           // LINE SEPARATOR

@@ -12,7 +12,6 @@ namespace mtasts::policy {
 namespace {
 
 using ::testing::ElementsAre;
-using ::testing::IsEmpty;
 
 Policy Example() {
   Policy p;

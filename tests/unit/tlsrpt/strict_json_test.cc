@@ -8,7 +8,6 @@
 namespace mtasts::tlsrpt {
 namespace {
 
-using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 constexpr JsonLimits kStrict{1 << 20, 8, false};

@@ -185,7 +185,7 @@ TEST_F(GatherTest, CheckDomainsReportsInTheOrderAsked) {
         EXPECT_EQ(i, seen.size());
         seen.push_back(r.obs.domain);
       },
-      [&](size_t done, size_t total) { progress.push_back(done); });
+      [&](size_t done, size_t /*total*/) { progress.push_back(done); });
   EXPECT_EQ(seen, domains);
   ASSERT_EQ(progress.size(), domains.size());
   EXPECT_EQ(progress.back(), domains.size());
