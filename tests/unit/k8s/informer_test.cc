@@ -8,6 +8,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "eventually.h"
@@ -91,6 +92,20 @@ class InformerTest : public ::testing::Test {
     return options;
   }
 
+  // Advances the fake clock in steps until `done` holds and returns how far it went (nullopt
+  // past `limit`). The informer reads the clock on its own thread just after a watch fails: one
+  // big jump could land before that read and be lost; a step at a time can be late by one step.
+  template <typename Pred>
+  std::optional<std::chrono::milliseconds> AdvanceUntil(Pred done,
+                                                        std::chrono::milliseconds limit = 10s) {
+    constexpr auto kStep = 50ms;
+    for (std::chrono::milliseconds advanced{0}; advanced <= limit; advanced += kStep) {
+      if (Eventually(done, 20ms)) return advanced;
+      clock_.Advance(kStep);
+    }
+    return std::nullopt;
+  }
+
   FakeClock clock_{Clock::TimePoint(1000s)};
 };
 
@@ -119,8 +134,11 @@ TEST_F(InformerTest, AWatchTheServerEndsAtOnceCountsAsAFailure) {
   ASSERT_TRUE(Eventually([&] { return client.Watches() == 1; }));
   std::this_thread::sleep_for(50ms);  // time for a hot loop to show
   EXPECT_EQ(client.Watches(), 1) << "watched again at once";
-  clock_.Advance(1600ms);  // the first wait is 800 ms, jittered up to twice that
-  EXPECT_TRUE(Eventually([&] { return client.Watches() == 2; }));
+  // The first wait is 800 ms, jittered up to twice that.
+  auto waited = AdvanceUntil([&] { return client.Watches() == 2; });
+  ASSERT_TRUE(waited.has_value());
+  EXPECT_GE(*waited, 800ms - 50ms);
+  EXPECT_LE(*waited, 1600ms + 50ms);
   informer.Stop();
 }
 
@@ -131,13 +149,12 @@ TEST_F(InformerTest, APoisonEventBacksOffLongerEachTime) {
   Informer informer(client, ConfigMaps(), Options(), {});
   informer.Start();
   ASSERT_TRUE(Eventually([&] { return client.Watches() == 1; }));
-  clock_.Advance(1600ms);
-  ASSERT_TRUE(Eventually([&] { return client.Watches() == 2; }));
-  clock_.Advance(1599ms);  // the second wait is at least 1.6 s
-  std::this_thread::sleep_for(50ms);
-  EXPECT_EQ(client.Watches(), 2) << "the backoff did not grow";
-  clock_.Advance(1601ms);  // and less than 3.2 s
-  EXPECT_TRUE(Eventually([&] { return client.Watches() == 3; }));
+  ASSERT_TRUE(AdvanceUntil([&] { return client.Watches() == 2; }).has_value());
+  // The second wait is 1.6 s, jittered up to twice that; a step may be late by 50 ms.
+  auto second = AdvanceUntil([&] { return client.Watches() == 3; });
+  ASSERT_TRUE(second.has_value());
+  EXPECT_GE(*second, 1600ms - 50ms) << "the backoff did not grow";
+  EXPECT_LE(*second, 3200ms + 50ms);
   informer.Stop();
 }
 
