@@ -155,6 +155,7 @@ def graceful_release_hands_over(start, leader):
     spec = lease_spec(leader.lease)
     expect(spec.get("holderIdentity") == "graceful-c" and spec.get("leaseTransitions") == 2,
            f"lease names graceful-c with 2 transitions: {spec}")
+    successor.wait_for("write", 10)  # so the write check has a write of its own to judge
     successor.proc.send_signal(signal.SIGTERM)
     expect(successor.proc.wait(30) == 0, "graceful-c exited 0 after SIGTERM")
     return [successor]
@@ -183,6 +184,7 @@ def cut_off_leader_stops(start, here, apiserver):
         d.wait_for("exit lost", RENEW)
         relay.send_signal(signal.SIGCONT)
         expect(d.proc.wait(10) == 1, "cut-d exited 1: leadership lost")
+        e.wait_for("write", 10)  # so the write check has a write of its own to judge
         e.proc.send_signal(signal.SIGTERM)
         e.proc.wait(30)
         return [d, e]
