@@ -1,0 +1,45 @@
+// The names the operator gives what it creates, and the labels and annotations by which every part
+// finds them again: the reconciler writes them, the syncer selects by them, the tests read them.
+// Decided here once. Pure; thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace mtasts::controller {
+
+// The server-side apply field manager of every write the operator makes.
+inline constexpr std::string_view kFieldManager = "mta-sts-operator";
+
+// On every object the operator creates (and on the certificate Secret, through the Certificate's
+// secretTemplate): what selects them.
+inline constexpr std::string_view kManagedByLabel = "app.kubernetes.io/managed-by";
+inline constexpr std::string_view kManagedByValue = "mta-sts-operator";
+// What the object carries for the syncer: kContentPolicy on the policy ConfigMap,
+// kContentCertificate on the certificate Secret.
+inline constexpr std::string_view kContentLabel = "mtasts.io/content";
+inline constexpr std::string_view kContentPolicy = "policy";
+inline constexpr std::string_view kContentCertificate = "certificate";
+// The policy host (mta-sts.<domain>) the ConfigMap or Secret is served for.
+inline constexpr std::string_view kPolicyHostAnnotation = "mtasts.io/policy-host";
+// The MtaStsPolicy ("namespace/name") that the object belongs to; owner references say the same
+// for the objects the operator writes, but a Secret is written by cert-manager.
+inline constexpr std::string_view kPolicyKeyAnnotation = "mtasts.io/policy";
+
+// The ConfigMap key holding the policy file bytes.
+inline constexpr std::string_view kPolicyFileKey = "mta-sts.txt";
+
+// "app.kubernetes.io/managed-by=mta-sts-operator,mtasts.io/content=<content>".
+std::string ContentSelector(std::string_view content);
+
+// "mta-sts.<domain>".
+std::string PolicyHost(std::string_view domain);
+
+// The names of a policy's objects, in its namespace: "<policy>-<suffix>", shortened with a hash
+// of the policy name when that would pass the 253-character limit of object names.
+std::string ConfigMapName(std::string_view policy_name);    // <policy>-mta-sts-policy
+std::string CertificateName(std::string_view policy_name);  // <policy>-mta-sts
+std::string SecretName(std::string_view policy_name);       // <policy>-mta-sts-tls
+std::string DnsEndpointName(std::string_view policy_name);  // <policy>-mta-sts
+
+}  // namespace mtasts::controller
