@@ -125,7 +125,7 @@ bool IsKind(std::string_view kind) {
 }
 
 // "KIND/NAME" or, for an external issuer, "KIND.GROUP/NAME".
-Status ReadIssuer(const std::string& value, std::optional<IssuerRef>* out) {
+Status ReadIssuer(const std::string& value, std::optional<spec::IssuerRef>* out) {
   const size_t slash = value.find('/');
   if (slash == std::string::npos) {
     return Wrong(
@@ -134,8 +134,8 @@ Status ReadIssuer(const std::string& value, std::optional<IssuerRef>* out) {
   }
   const std::string kind_group = value.substr(0, slash);
   const size_t dot = kind_group.find('.');
-  IssuerRef issuer{kind_group.substr(0, dot), value.substr(slash + 1),
-                   dot == std::string::npos ? "cert-manager.io" : kind_group.substr(dot + 1)};
+  spec::IssuerRef issuer{value.substr(slash + 1), kind_group.substr(0, dot),
+                         dot == std::string::npos ? "cert-manager.io" : kind_group.substr(dot + 1)};
   if (!IsDnsSubdomain(issuer.name)) {
     return Wrong("names no issuer after the \"/\": a lower-case DNS name, e.g. letsencrypt");
   }
@@ -161,11 +161,11 @@ Status ReadAnnotationPrefix(const std::string& value, std::string* out) {
   return OkStatus();
 }
 
-Status ReadQuoting(const std::string& value, DnsTxtQuoting* out) {
+Status ReadQuoting(const std::string& value, TxtQuoting* out) {
   if (value == "quoted") {
-    *out = DnsTxtQuoting::kQuoted;
+    *out = TxtQuoting::kQuoted;
   } else if (value == "bare") {
-    *out = DnsTxtQuoting::kBare;
+    *out = TxtQuoting::kBare;
   } else {
     return Wrong("is quoted or bare");
   }
@@ -375,8 +375,8 @@ std::string PodNamespace(const std::string& service_account_dir) {
   return IsDnsLabel(ns) ? ns : "";
 }
 
-std::string_view DnsTxtQuotingName(DnsTxtQuoting quoting) {
-  return quoting == DnsTxtQuoting::kQuoted ? "quoted" : "bare";
+std::string_view TxtQuotingName(TxtQuoting quoting) {
+  return quoting == TxtQuoting::kQuoted ? "quoted" : "bare";
 }
 
 std::string UsageText() {

@@ -8,26 +8,12 @@
 #include <vector>
 
 #include "base/status.h"
+#include "controller/desired.h"
 #include "k8s/config.h"
 
 namespace mtasts::controller {
 
 // How a DNSEndpoint TXT target is written (external-dns issue #3979: providers differ).
-enum class DnsTxtQuoting {
-  kQuoted,  // "\"v=STSv1; id=X\"": rfc2136 writes the target into a zone-file line, where an
-            // unquoted ";" starts a comment and the id is silently lost
-  kBare,    // "v=STSv1; id=X": providers whose API takes the text and quotes it themselves
-};
-
-// The issuer of the Certificates whose policy names none (cert-manager's issuerRef).
-struct IssuerRef {
-  std::string kind;  // "ClusterIssuer", "Issuer", or an external issuer's kind
-  std::string name;
-  std::string group;  // "cert-manager.io" unless written KIND.GROUP/NAME
-
-  friend bool operator==(const IssuerRef&, const IssuerRef&) = default;
-};
-
 struct ServiceRef {
   std::string ns;
   std::string name;
@@ -51,13 +37,13 @@ struct Options {
   // DNS
   std::vector<std::string> dns_servers;  // "ip", "ip:port", "[ipv6]:port"; empty: resolv.conf
   std::string annotation_prefix = "external-dns.kubernetes.io/";
-  DnsTxtQuoting dns_txt_quoting = DnsTxtQuoting::kQuoted;
+  TxtQuoting dns_txt_quoting = TxtQuoting::kQuoted;
   // Checks
   std::string ca_file;  // empty: the system trust store
   int https_port = 443;
   int smtp_port = 25;
   bool allow_private_addresses = false;
-  std::optional<IssuerRef> default_issuer;
+  std::optional<spec::IssuerRef> default_issuer;
   int workers = 2;
   // Observability
   std::string metrics_bind_address = ":8080";
@@ -85,6 +71,6 @@ std::string PodNamespace(const std::string& service_account_dir = k8s::kServiceA
 // --help.
 std::string UsageText();
 
-std::string_view DnsTxtQuotingName(DnsTxtQuoting quoting);  // "quoted", "bare"
+std::string_view TxtQuotingName(TxtQuoting quoting);  // "quoted", "bare"
 
 }  // namespace mtasts::controller

@@ -305,7 +305,8 @@ void Reconciler::RecordTransitions(const Pass& pass, const std::vector<Condition
   for (const Condition& c : conditions) {
     const bool was_true = IsConditionTrue(observed, c.type);
     const bool is_true = c.status == "True";
-    if (was_true == is_true) continue;
+    // Reconciling only restates the others; Ready says where a policy stands.
+    if (was_true == is_true || c.type == kReconciling) continue;
     // Stalled is bad news when it turns true; every other condition when it turns false.
     const bool bad = (c.type == kStalled) == is_true;
     if (bad) {

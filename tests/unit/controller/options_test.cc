@@ -24,7 +24,7 @@ void PrintTo(const Options& o, std::ostream* out) {
        << " serve_service="
        << (o.serve_service ? o.serve_service->ns + "/" + o.serve_service->name : "-")
        << " targets=" << list(o.policy_host_targets) << " dns=" << list(o.dns_servers)
-       << " prefix=" << o.annotation_prefix << " quoting=" << DnsTxtQuotingName(o.dns_txt_quoting)
+       << " prefix=" << o.annotation_prefix << " quoting=" << TxtQuotingName(o.dns_txt_quoting)
        << " ca=" << o.ca_file << " ports=" << o.https_port << "," << o.smtp_port
        << " private=" << o.allow_private_addresses << " issuer="
        << (o.default_issuer ? o.default_issuer->kind + "." + o.default_issuer->group + "/" +
@@ -60,7 +60,7 @@ TEST(OptionsTest, DefaultsAreTheDocumentedOnes) {
   EXPECT_EQ(o.default_issuer, std::nullopt);
   EXPECT_EQ(o.annotation_prefix, "external-dns.kubernetes.io/");
   EXPECT_EQ(o.workers, 2);
-  EXPECT_EQ(o.dns_txt_quoting, DnsTxtQuoting::kQuoted);
+  EXPECT_EQ(o.dns_txt_quoting, TxtQuoting::kQuoted);
   EXPECT_EQ(Parse({}, "mail").leader_election_namespace, "mail");
 }
 
@@ -108,20 +108,20 @@ TEST(OptionsTest, EveryValueFlagTakesBothSpellings) {
        [](Options& o) { o.health_probe_bind_address = "[::1]:9090"; }},
       {"--default-issuer", "ClusterIssuer/letsencrypt",
        [](Options& o) {
-         o.default_issuer = IssuerRef{"ClusterIssuer", "letsencrypt", "cert-manager.io"};
+         o.default_issuer = spec::IssuerRef{"letsencrypt", "ClusterIssuer", "cert-manager.io"};
        }},
       {"--default-issuer", "Issuer/ca",
        [](Options& o) {
-         o.default_issuer = IssuerRef{"Issuer", "ca", "cert-manager.io"};
+         o.default_issuer = spec::IssuerRef{"ca", "Issuer", "cert-manager.io"};
        }},
       {"--default-issuer", "AWSPCAClusterIssuer.awspca.cert-manager.io/pca",
        [](Options& o) {
-         o.default_issuer = IssuerRef{"AWSPCAClusterIssuer", "pca", "awspca.cert-manager.io"};
+         o.default_issuer = spec::IssuerRef{"pca", "AWSPCAClusterIssuer", "awspca.cert-manager.io"};
        }},
       {"--annotation-prefix", "external-dns.alpha.kubernetes.io/",
        [](Options& o) { o.annotation_prefix = "external-dns.alpha.kubernetes.io/"; }},
       {"--workers", "64", [](Options& o) { o.workers = 64; }},
-      {"--dns-txt-quoting", "bare", [](Options& o) { o.dns_txt_quoting = DnsTxtQuoting::kBare; }},
+      {"--dns-txt-quoting", "bare", [](Options& o) { o.dns_txt_quoting = TxtQuoting::kBare; }},
       {"--dns-txt-quoting", "quoted", [](Options&) {}},
   };
   for (const ValueRow& row : rows) {

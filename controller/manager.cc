@@ -1,0 +1,254 @@
+#include "controller/manager.h"
+
+#include <unistd.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "base/log.h"
+#include "controller/domain_claim.h"
+#include "controller/informer_set.h"
+#include "controller/names.h"
+#include "controller/reconciler.h"
+#include "controller/resources.h"
+#include "controller/serve_check.h"
+#include "dns/ares_resolver.h"
+#include "k8s/api_event_recorder.h"
+#include "k8s/leader_elector.h"
+#include "k8s/rest_client.h"
+#include "k8s/workers.h"
+
+namespace mtasts::controller {
+namespace {
+
+using k8s::Object;
+
+// "<hostname>_<random>": unique per process, readable in the Lease.
+std::string Identity() {
+  char host[256] = {};
+  gethostname(host, sizeof(host) - 1);
+  std::random_device random;
+  return std::string(host) + "_" + std::to_string(random() % 1000000);
+}
+
+// The policy an owned object belongs to, from the annotation the operator puts on it.
+std::string OwnerKey(const Object& object) {
+  const Object& metadata = object.value("metadata", Object::object());
+  const Object& annotations = metadata.value("annotations", Object::object());
+  const auto it = annotations.find(std::string(kPolicyKeyAnnotation));
+  return it != annotations.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// What starts a reconcile: anything but a status-only change of the policy (the operator's own
+// status writes would otherwise make a second, idle pass of every reconcile).
+bool SpecOrMetadataChanged(const Object& before, const Object& after) {
+  const Object& b = before.value("metadata", Object::object());
+  const Object& a = after.value("metadata", Object::object());
+  return b.value("generation", 0) != a.value("generation", 0) ||
+         b.value("labels", Object()) != a.value("labels", Object()) ||
+         b.value("annotations", Object()) != a.value("annotations", Object()) ||
+         b.contains("deletionTimestamp") != a.contains("deletionTimestamp");
+}
+
+k8s::InformerOptions Selecting(std::string label_selector) {
+  k8s::InformerOptions options;
+  options.label_selector = std::move(label_selector);
+  return options;
+}
+
+class OperatorManager final : public Manager {
+ public:
+  OperatorManager(const Options& options, std::unique_ptr<k8s::Client> client,
+                  std::unique_ptr<k8s::Client> lease_client,
+                  std::unique_ptr<dns::Resolver> resolver,
+                  std::shared_ptr<const probe::TlsClient> tls)
+      : options_(options),
+        identity_(Identity()),
+        client_(std::move(client)),
+        lease_client_(std::move(lease_client)),
+        resolver_(std::move(resolver)),
+        events_(*client_, {.reporting_instance = identity_}),
+        serve_checker_(
+            *resolver_, std::move(tls), [endpoints = options.serve_endpoints] { return endpoints; },
+            std::chrono::seconds(5)),
+        policies_(*client_, MtaStsPolicies(), options.namespaces, Selecting(options.selector),
+                  PolicyHandlers()),
+        config_maps_(*client_, k8s::ConfigMaps(), options.namespaces,
+                     Selecting(ContentSelector(kContentPolicy)), OwnedHandlers()),
+        certificates_(*client_, Certificates(), options.namespaces, Selecting(ManagedSelector()),
+                      OwnedHandlers()),
+        dns_endpoints_(*client_, DnsEndpoints(), options.namespaces, Selecting(ManagedSelector()),
+                       OwnedHandlers()),
+        reconciler_(ReconcilerDeps{
+            .client = *client_,
+            .caches = {
+                .policy = [this](const std::string& k) { return policies_.Get(k); },
+                .config_map = [this](const std::string& k) { return config_maps_.Get(k); },
+                .certificate = [this](const std::string& k) { return certificates_.Get(k); },
+                .dns_endpoint = [this](const std::string& k) { return dns_endpoints_.Get(k); }},
+            .claims = claims_,
+            .serve_check =
+                [this](const std::string& domain, const std::string& bytes) {
+                  return serve_checker_.Check(domain, bytes);
+                },
+            .resolver = *resolver_,
+            .events = events_,
+            .clock = RealClock::Get(),
+            .settings = {.default_issuer = options.default_issuer,
+                         .policy_host_targets = options.policy_host_targets,
+                         .txt_quoting = options.dns_txt_quoting},
+            .observer = {}}),
+        workers_(queue_, [this](const std::string& key, std::stop_token stop) {
+          return reconciler_.Reconcile(key, stop);
+        }) {
+    // SYNCER_WIRING
+  }
+
+  Status Run(std::stop_token stop) override {
+    // SYNCER_START
+    for (InformerSet* set : {&policies_, &config_maps_, &certificates_, &dns_endpoints_}) {
+      set->Start();
+    }
+    Status result = options_.leader_elect ? Campaign(stop) : Lead(stop);
+    Shutdown();
+    return result;
+  }
+
+ private:
+  static std::string ManagedSelector() {
+    return std::string(kManagedByLabel) + "=" + std::string(kManagedByValue);
+  }
+
+  k8s::InformerHandlers PolicyHandlers() {
+    return {.on_add = [this](const Object& o) { OnPolicy(o); },
+            .on_update =
+                [this](const Object& before, const Object& after) {
+                  if (SpecOrMetadataChanged(before, after)) OnPolicy(after);
+                },
+            .on_delete =
+                [this](const Object& o) {
+                  const std::string key = KeyOf(o);
+                  const std::string domain = claims_.DomainOf(key);
+                  claims_.Remove(key);
+                  queue_.Add(key);
+                  for (const std::string& other : claims_.Claimants(domain)) queue_.Add(other);
+                }};
+  }
+
+  // Records the policy's claim on its domain and queues every policy claiming it (or the domain
+  // it claimed before), so a policy that loses or gains the domain hears of it.
+  void OnPolicy(const Object& policy) {
+    const std::string key = KeyOf(policy);
+    const std::string before = claims_.DomainOf(key);
+    const std::string domain = policy.value("spec", Object::object()).value("domain", "");
+    claims_.Set(domain, {key, policy.at("metadata").value("creationTimestamp", "")});
+    queue_.Add(key);
+    for (const std::string& d : {before, domain}) {
+      if (d.empty()) continue;
+      for (const std::string& other : claims_.Claimants(d)) queue_.Add(other);
+    }
+  }
+
+  k8s::InformerHandlers OwnedHandlers() {
+    auto enqueue_owner = [this](const Object& o) {
+      if (std::string key = OwnerKey(o); !key.empty()) queue_.Add(key);
+    };
+    return {.on_add = enqueue_owner,
+            .on_update = [enqueue_owner](const Object&, const Object& o) { enqueue_owner(o); },
+            .on_delete = enqueue_owner};
+  }
+
+  Status Campaign(std::stop_token stop) {
+    k8s::LeaderElectionConfig election{options_.leader_election_namespace,
+                                       options_.leader_election_id, identity_};
+    auto elector =
+        k8s::LeaderElector::Create(*lease_client_, election,
+                                   {.on_started_leading =
+                                        [this](std::stop_token leadership) {
+                                          LogInfo("leading", {{"identity", identity_}});
+                                          StartWorkers(leadership);
+                                        },
+                                    .on_stopped_leading =
+                                        [this] {
+                                          LogInfo("stopped leading", {{"identity", identity_}});
+                                        }});
+    if (!elector.ok()) return elector.status();
+    return (*elector)->Run(stop);
+  }
+
+  Status Lead(std::stop_token stop) {
+    StartWorkers(stop);
+    std::mutex mu;
+    std::condition_variable_any cv;
+    std::unique_lock lock(mu);
+    cv.wait(lock, stop, [] { return false; });
+    return OkStatus();
+  }
+
+  // Waits (bounded) for the caches, so a restarted leader compares with what exists instead of
+  // writing it all again; a cache whose CRD is missing never syncs and is not waited for long.
+  void StartWorkers(std::stop_token leadership) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!leadership.stop_requested() && std::chrono::steady_clock::now() < give_up &&
+           !(policies_.HasSynced() && config_maps_.HasSynced() && certificates_.HasSynced() &&
+             dns_endpoints_.HasSynced())) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    workers_.Start(options_.workers, leadership);
+  }
+
+  void Shutdown() {
+    workers_.Stop(k8s::Drain::kNo);
+    for (InformerSet* set : {&policies_, &config_maps_, &certificates_, &dns_endpoints_}) {
+      set->Stop();
+    }
+    // SYNCER_STOP
+  }
+
+  const Options options_;
+  const std::string identity_;
+  std::unique_ptr<k8s::Client> client_;
+  std::unique_ptr<k8s::Client> lease_client_;
+  std::unique_ptr<dns::Resolver> resolver_;
+  k8s::ApiEventRecorder events_;
+  ServeChecker serve_checker_;
+  DomainClaims claims_;
+  k8s::WorkQueue queue_;
+  InformerSet policies_;
+  InformerSet config_maps_;
+  InformerSet certificates_;
+  InformerSet dns_endpoints_;
+  Reconciler reconciler_;
+  k8s::Workers workers_;
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Manager>> Manager::Create(const Options& options) {
+  StatusOr<k8s::Config> config = k8s::LoadDefaultConfig(options.kubeconfig);
+  if (!config.ok()) return config.status();
+  StatusOr<std::unique_ptr<k8s::Client>> client = k8s::NewRestClient(*config);
+  if (!client.ok()) return client.status();
+  // The lease has a client of its own whose requests end within half the renew deadline, so
+  // every renewal attempt ends within the deadline (leader_elector.h).
+  k8s::RestOptions lease_options;
+  lease_options.request_timeout = std::chrono::seconds(5);
+  StatusOr<std::unique_ptr<k8s::Client>> lease_client = k8s::NewRestClient(*config, lease_options);
+  if (!lease_client.ok()) return lease_client.status();
+  dns::ResolverOptions dns_options;
+  dns_options.servers = options.dns_servers;
+  StatusOr<std::unique_ptr<dns::AresResolver>> resolver = dns::AresResolver::Create(dns_options);
+  if (!resolver.ok()) {
+    return InvalidArgumentError("--dns-server: " + resolver.status().message());
+  }
+  StatusOr<std::shared_ptr<const probe::TlsClient>> tls =
+      probe::TlsClient::Create({options.ca_file});
+  if (!tls.ok()) return InvalidArgumentError("--ca-file: " + tls.status().message());
+  return std::unique_ptr<Manager>(new OperatorManager(options, std::move(*client),
+                                                      std::move(*lease_client),
+                                                      std::move(*resolver), std::move(*tls)));
+}
+
+}  // namespace mtasts::controller
