@@ -46,6 +46,13 @@ std::vector<std::string> DomainClaims::Claimants(const std::string& domain) cons
   return keys;
 }
 
+std::vector<std::string> DomainClaims::Domains() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> domains;
+  for (const auto& [domain, claims] : by_domain_) domains.push_back(domain);
+  return domains;
+}
+
 std::string DomainClaims::DomainOf(const std::string& key) const {
   std::lock_guard lock(mu_);
   const auto it = domain_of_.find(key);

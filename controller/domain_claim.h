@@ -29,6 +29,8 @@ class DomainClaims {
   std::string Holder(const std::string& domain) const;
   // Every policy claiming `domain` (to re-decide them all when one comes or goes).
   std::vector<std::string> Claimants(const std::string& domain) const;
+  // Every domain claimed, sorted.
+  std::vector<std::string> Domains() const;
   // The domain `key` claims, "" if none.
   std::string DomainOf(const std::string& key) const;
 

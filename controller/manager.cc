@@ -8,12 +8,15 @@
 #include <thread>
 
 #include "base/log.h"
+#include "controller/covers.h"
 #include "controller/domain_claim.h"
 #include "controller/informer_set.h"
 #include "controller/names.h"
 #include "controller/reconciler.h"
 #include "controller/resources.h"
 #include "controller/serve_check.h"
+#include "controller/serve_endpoints.h"
+#include "controller/service_hostname.h"
 #include "dns/ares_resolver.h"
 #include "k8s/api_event_recorder.h"
 #include "k8s/leader_elector.h"
@@ -52,10 +55,15 @@ bool SpecOrMetadataChanged(const Object& before, const Object& after) {
          b.contains("deletionTimestamp") != a.contains("deletionTimestamp");
 }
 
-k8s::InformerOptions Selecting(std::string label_selector) {
+k8s::InformerOptions Scoped(std::string ns, std::string label_selector) {
   k8s::InformerOptions options;
+  options.ns = std::move(ns);
   options.label_selector = std::move(label_selector);
   return options;
+}
+
+k8s::InformerOptions Selecting(std::string label_selector) {
+  return Scoped("", std::move(label_selector));
 }
 
 class OperatorManager final : public Manager {
@@ -101,8 +109,15 @@ class OperatorManager final : public Manager {
                          .txt_quoting = options.dns_txt_quoting},
             .observer = {}}),
         workers_(queue_, [this](const std::string& key, std::stop_token stop) {
-          return reconciler_.Reconcile(key, stop);
+          return key == kServiceKey ? ApplyServiceHostnames(stop)
+                                    : reconciler_.Reconcile(key, stop);
         }) {
+    if (options.serve_endpoints.empty() && options.serve_service) {
+      endpoint_slices_ = std::make_unique<k8s::Informer>(
+          *client_, EndpointSlices(),
+          Scoped(options.serve_service->ns, EndpointSliceSelector(options.serve_service->name)),
+          k8s::InformerHandlers{});
+    }
     // SYNCER_WIRING
   }
 
@@ -111,6 +126,7 @@ class OperatorManager final : public Manager {
     for (InformerSet* set : {&policies_, &config_maps_, &certificates_, &dns_endpoints_}) {
       set->Start();
     }
+    if (endpoint_slices_) endpoint_slices_->Start();
     Status result = options_.leader_elect ? Campaign(stop) : Lead(stop);
     Shutdown();
     return result;
@@ -119,6 +135,32 @@ class OperatorManager final : public Manager {
  private:
   static std::string ManagedSelector() {
     return std::string(kManagedByLabel) + "=" + std::string(kManagedByValue);
+  }
+
+  // The queue key of the serve Service's hostname annotation (a policy key always has a '/').
+  static constexpr char kServiceKey[] = "service-hostnames";
+
+  bool PublishesHostsThroughService() const {
+    return options_.serve_service && options_.policy_host_targets.empty();
+  }
+
+  // Keeps external-dns's hostname annotation on the serve Service listing every policy host.
+  k8s::ProcessResult ApplyServiceHostnames(std::stop_token stop) {
+    const ServiceRef& service = *options_.serve_service;
+    const Object desired = DesiredServiceHostnames(service.ns, service.name,
+                                                   options_.annotation_prefix, claims_.Domains());
+    StatusOr<Object> observed = client_->Get(Services(), service.ns, service.name);
+    if (observed.ok() && Covers(*observed, desired)) return k8s::ProcessResult::Done();
+    if (stop.stop_requested()) return k8s::ProcessResult::Failed(CancelledError("stopping"));
+    StatusOr<Object> applied =
+        client_->Apply(Services(), desired, {std::string(kFieldManager), /*force=*/false});
+    return applied.ok() ? k8s::ProcessResult::Done() : k8s::ProcessResult::Failed(applied.status());
+  }
+
+  // --serve-endpoint, else the ready addresses of --serve-service.
+  std::vector<std::string> ServeEndpoints() const {
+    if (!endpoint_slices_) return options_.serve_endpoints;
+    return ReadyEndpoints(endpoint_slices_->List());
   }
 
   k8s::InformerHandlers PolicyHandlers() {
@@ -145,6 +187,7 @@ class OperatorManager final : public Manager {
     const std::string domain = policy.value("spec", Object::object()).value("domain", "");
     claims_.Set(domain, {key, policy.at("metadata").value("creationTimestamp", "")});
     queue_.Add(key);
+    if (PublishesHostsThroughService() && before != domain) queue_.Add(kServiceKey);
     for (const std::string& d : {before, domain}) {
       if (d.empty()) continue;
       for (const std::string& other : claims_.Claimants(d)) queue_.Add(other);
@@ -204,6 +247,7 @@ class OperatorManager final : public Manager {
     for (InformerSet* set : {&policies_, &config_maps_, &certificates_, &dns_endpoints_}) {
       set->Stop();
     }
+    if (endpoint_slices_) endpoint_slices_->Stop();
     // SYNCER_STOP
   }
 
@@ -220,6 +264,7 @@ class OperatorManager final : public Manager {
   InformerSet config_maps_;
   InformerSet certificates_;
   InformerSet dns_endpoints_;
+  std::unique_ptr<k8s::Informer> endpoint_slices_;
   Reconciler reconciler_;
   k8s::Workers workers_;
 };

@@ -23,6 +23,7 @@ TEST(DomainClaimTest, ClaimsFollowChanges) {
   claims.Set("example.org", {"mail/first", "2026-11-30T00:00:00Z"});
   EXPECT_EQ(claims.Holder("example.com"), "mail/second");
   EXPECT_EQ(claims.DomainOf("mail/first"), "example.org");
+  EXPECT_EQ(claims.Domains(), (std::vector<std::string>{"example.com", "example.org"}));
   claims.Remove("mail/second");
   EXPECT_EQ(claims.Holder("example.com"), "");
   EXPECT_TRUE(claims.Claimants("example.com").empty());
