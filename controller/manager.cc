@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -10,14 +11,18 @@
 #include "base/log.h"
 #include "controller/covers.h"
 #include "controller/domain_claim.h"
+#include "controller/health.h"
 #include "controller/informer_set.h"
 #include "controller/names.h"
+#include "controller/operator_metrics.h"
 #include "controller/reconciler.h"
 #include "controller/resources.h"
 #include "controller/serve_check.h"
 #include "controller/serve_endpoints.h"
 #include "controller/service_hostname.h"
 #include "dns/ares_resolver.h"
+#include "http/metrics.h"
+#include "http/server.h"
 #include "k8s/api_event_recorder.h"
 #include "k8s/leader_elector.h"
 #include "k8s/rest_client.h"
@@ -107,11 +112,28 @@ class OperatorManager final : public Manager {
             .settings = {.default_issuer = options.default_issuer,
                          .policy_host_targets = options.policy_host_targets,
                          .txt_quoting = options.dns_txt_quoting},
-            .observer = {}}),
-        workers_(queue_, [this](const std::string& key, std::stop_token stop) {
-          return key == kServiceKey ? ApplyServiceHostnames(stop)
-                                    : reconciler_.Reconcile(key, stop);
-        }) {
+            .observer = {.endpoint_not_serving =
+                             [this](const std::string& endpoint) {
+                               metrics_.CountVerificationFailure(endpoint);
+                             },
+                         .certificate_not_after =
+                             [this](const Owner& policy, Clock::TimePoint not_after) {
+                               metrics_.SetCertificateExpiry(policy.namespace_, policy.name,
+                                                             not_after, RealClock::Get().Now());
+                             }}}),
+        workers_(queue_, [this](const std::string& key,
+                                std::stop_token stop) { return Measured(key, stop); }),
+        metrics_(registry_, MTASTS_VERSION),
+        metrics_server_(options.metrics_bind_address),
+        health_server_(options.health_probe_bind_address) {
+    metrics_.ReadWorkqueueDepthFrom([this] { return static_cast<double>(queue_.Len()); });
+    registry_.BeforeRender([this] { CountPoliciesByMode(); });
+    AddMetricsRoute(metrics_server_, registry_);
+    // One address for both: one server answers both.
+    http::Server& health = SharedAddress() ? metrics_server_ : health_server_;
+    AddHealthRoutes(
+        health, [this] { return Ready(); },
+        "the caches or the serve directory have not finished their first sync");
     if (options.serve_endpoints.empty() && options.serve_service) {
       endpoint_slices_ = std::make_unique<k8s::Informer>(
           *client_, EndpointSlices(),
@@ -122,6 +144,10 @@ class OperatorManager final : public Manager {
   }
 
   Status Run(std::stop_token stop) override {
+    if (Status s = metrics_server_.Start(); !s.ok()) return s;
+    if (!SharedAddress()) {
+      if (Status s = health_server_.Start(); !s.ok()) return s;
+    }
     // SYNCER_START
     for (InformerSet* set : {&policies_, &config_maps_, &certificates_, &dns_endpoints_}) {
       set->Start();
@@ -136,6 +162,40 @@ class OperatorManager final : public Manager {
   static std::string ManagedSelector() {
     return std::string(kManagedByLabel) + "=" + std::string(kManagedByValue);
   }
+
+  // One reconcile, timed and counted for the metrics.
+  k8s::ProcessResult Measured(const std::string& key, std::stop_token stop) {
+    const auto start = std::chrono::steady_clock::now();
+    k8s::ProcessResult result =
+        key == kServiceKey ? ApplyServiceHostnames(stop) : reconciler_.Reconcile(key, stop);
+    ReconcileResult outcome = ReconcileResult::kSuccess;
+    if (!result.status.ok()) {
+      const StatusCode code = result.status.code();
+      outcome = code == StatusCode::kAborted || code == StatusCode::kOwnershipConflict
+                    ? ReconcileResult::kConflict
+                    : ReconcileResult::kError;
+    } else if (result.requeue_after) {
+      outcome = ReconcileResult::kRequeue;
+    }
+    metrics_.RecordReconcile(outcome, std::chrono::steady_clock::now() - start);
+    return result;
+  }
+
+  // policies{effective_mode}, counted from the cache at scrape time.
+  void CountPoliciesByMode() {
+    std::map<std::string, int> counts = {{"none", 0}, {"testing", 0}, {"enforce", 0}};
+    for (const Object& policy : policies_.List()) {
+      const std::string mode = policy.value("status", Object::object()).value("effectiveMode", "");
+      if (counts.contains(mode)) ++counts[mode];
+    }
+    for (const auto& [mode, n] : counts) metrics_.SetPolicies(mode, n);
+  }
+
+  bool SharedAddress() const {
+    return options_.metrics_bind_address == options_.health_probe_bind_address;
+  }
+
+  bool Ready() const { return policies_.HasSynced() /* SYNCER_READY */; }
 
   // The queue key of the serve Service's hostname annotation (a policy key always has a '/').
   static constexpr char kServiceKey[] = "service-hostnames";
@@ -249,6 +309,7 @@ class OperatorManager final : public Manager {
     }
     if (endpoint_slices_) endpoint_slices_->Stop();
     // SYNCER_STOP
+    for (http::Server* server : {&metrics_server_, &health_server_}) server->Stop();
   }
 
   const Options options_;
@@ -267,6 +328,10 @@ class OperatorManager final : public Manager {
   std::unique_ptr<k8s::Informer> endpoint_slices_;
   Reconciler reconciler_;
   k8s::Workers workers_;
+  http::Registry registry_;
+  OperatorMetrics metrics_;
+  http::Server metrics_server_;
+  http::Server health_server_;
 };
 
 }  // namespace

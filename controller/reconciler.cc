@@ -223,9 +223,8 @@ ProcessResult Reconciler::Reconcile(const std::string& key, std::stop_token stop
   for (const EndpointResult& r : results) {
     if (!r.serves && deps_.observer.endpoint_not_serving)
       deps_.observer.endpoint_not_serving(r.endpoint);
-    if (r.not_after && deps_.observer.certificate_days_left) {
-      deps_.observer.certificate_days_left(
-          key, std::chrono::duration<double>(*r.not_after - deps_.clock.Now()).count() / 86400);
+    if (r.not_after && deps_.observer.certificate_not_after) {
+      deps_.observer.certificate_not_after(pass.owner, *r.not_after);
     }
   }
   const std::optional<EndpointResult> not_serving = FirstNotServing(results);

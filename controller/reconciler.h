@@ -46,8 +46,8 @@ using ServeCheck =
 // What the reconciler tells the metrics.
 struct ReconcilerObserver {
   std::function<void(const std::string& endpoint)> endpoint_not_serving;
-  // Days left on the certificate an endpoint presented for the policy (key "namespace/name").
-  std::function<void(const std::string& key, double days)> certificate_days_left;
+  // The end of validity of the certificate an endpoint presented for the policy.
+  std::function<void(const Owner& policy, Clock::TimePoint not_after)> certificate_not_after;
 };
 
 struct ReconcilerDeps {
