@@ -20,6 +20,7 @@
 #include "controller/serve_check.h"
 #include "controller/serve_endpoints.h"
 #include "controller/service_hostname.h"
+#include "controller/syncer.h"
 #include "dns/ares_resolver.h"
 #include "http/metrics.h"
 #include "http/server.h"
@@ -140,7 +141,14 @@ class OperatorManager final : public Manager {
           Scoped(options.serve_service->ns, EndpointSliceSelector(options.serve_service->name)),
           k8s::InformerHandlers{});
     }
-    // SYNCER_WIRING
+    if (!options.serve_dir.empty()) {
+      SyncerOptions syncer_options;
+      syncer_options.serve_dir = options.serve_dir;
+      syncer_options.namespaces = options.namespaces;
+      // A file written or removed: look at that policy at once (served → announced, no polling).
+      syncer_ = std::make_unique<Syncer>(*client_, std::move(syncer_options),
+                                         [this](const std::string& key) { queue_.Add(key); });
+    }
   }
 
   Status Run(std::stop_token stop) override {
@@ -148,7 +156,9 @@ class OperatorManager final : public Manager {
     if (!SharedAddress()) {
       if (Status s = health_server_.Start(); !s.ok()) return s;
     }
-    // SYNCER_START
+    if (syncer_) {
+      if (Status s = syncer_->Start(); !s.ok()) return s;
+    }
     for (InformerSet* set : {&policies_, &config_maps_, &certificates_, &dns_endpoints_}) {
       set->Start();
     }
@@ -195,7 +205,7 @@ class OperatorManager final : public Manager {
     return options_.metrics_bind_address == options_.health_probe_bind_address;
   }
 
-  bool Ready() const { return policies_.HasSynced() /* SYNCER_READY */; }
+  bool Ready() const { return policies_.HasSynced() && (!syncer_ || syncer_->Ready()); }
 
   // The queue key of the serve Service's hostname annotation (a policy key always has a '/').
   static constexpr char kServiceKey[] = "service-hostnames";
@@ -308,7 +318,7 @@ class OperatorManager final : public Manager {
       set->Stop();
     }
     if (endpoint_slices_) endpoint_slices_->Stop();
-    // SYNCER_STOP
+    if (syncer_) syncer_->Stop();
     for (http::Server* server : {&metrics_server_, &health_server_}) server->Stop();
   }
 
@@ -326,6 +336,7 @@ class OperatorManager final : public Manager {
   InformerSet certificates_;
   InformerSet dns_endpoints_;
   std::unique_ptr<k8s::Informer> endpoint_slices_;
+  std::unique_ptr<Syncer> syncer_;
   Reconciler reconciler_;
   k8s::Workers workers_;
   http::Registry registry_;
