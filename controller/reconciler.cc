@@ -308,6 +308,12 @@ void Reconciler::RecordTransitions(const Pass& pass, const std::vector<Condition
     if (was_true == is_true || c.type == kReconciling) continue;
     // Stalled is bad news when it turns true; every other condition when it turns false.
     const bool bad = (c.type == kStalled) == is_true;
+    Log(bad ? LogLevel::kWarning : LogLevel::kInfo, "condition changed",
+        {{"policy", pass.key},
+         {"type", c.type},
+         {"status", c.status},
+         {"reason", c.reason},
+         {"message", c.message}});
     if (bad) {
       deps_.events.Eventf(regarding, k8s::EventType::kWarning, c.reason, "Reconcile", "{}: {}",
                           c.type, c.message);
@@ -317,6 +323,8 @@ void Reconciler::RecordTransitions(const Pass& pass, const std::vector<Condition
     }
   }
   if (pass.announced && StatusText(pass.observed_status, "policyId") != pass.announced->id) {
+    LogInfo("announced",
+            {{"policy", pass.key}, {"id", pass.announced->id}, {"mode", pass.announced->mode}});
     deps_.events.Eventf(regarding, k8s::EventType::kNormal, "PolicyAnnounced", "Announce",
                         "announced id {} (mode {}) after every serve endpoint served it",
                         pass.announced->id, pass.announced->mode);
