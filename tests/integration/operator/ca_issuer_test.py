@@ -142,16 +142,26 @@ class Watching(CaIssuerCase):
             chain = secret and pem_certificates(b64decode(secret["data"]["tls.crt"]))
             return chain and chain[0].serial_number
 
-        # Nothing changes: nothing is written.
-        time.sleep(3)
-        self.assertEqual(self.secret("a-tls")["metadata"]["resourceVersion"],
-                         first["metadata"]["resourceVersion"])
-        # Other dnsNames: a new certificate for them, and Ready for the new generation.
-        old = serial()
         path = self.certificates + "/a"
-        w.client.merge_patch(path, {"spec": {"dnsNames": [HOST, f"mta-sts.c.{ZONE}"]}}, "test")
-        wait_for(lambda: serial() != old, 15, "a new certificate for the new dnsNames")
-        wait_for(lambda: self.ready("a"), 15, "Ready for the new generation")
+        kinds = [("cert-manager.io/v1", "certificates"), ("v1", "secrets")]
+        with world.WriteWatch(w, kinds) as writes:
+            # Nothing changes: nothing is written.
+            since = time.time()
+            time.sleep(3)
+            self.assertEqual(writes.since(since), [])
+            self.assertEqual(self.secret("a-tls")["metadata"]["resourceVersion"],
+                             first["metadata"]["resourceVersion"])
+            # Other dnsNames: a new certificate for them, and Ready for the new generation.
+            old = serial()
+            w.client.merge_patch(path, {"spec": {"dnsNames": [HOST, f"mta-sts.c.{ZONE}"]}},
+                                 "test")
+            wait_for(lambda: serial() != old, 15, "a new certificate for the new dnsNames")
+            wait_for(lambda: self.ready("a"), 15, "Ready for the new generation")
+            time.sleep(1)
+            # Ours, then the issuer's: the Certificate's spec and status, and the Secret.
+            self.assertEqual(sorted((w[1], w[2]) for w in writes.since(since)),
+                             [("certificates", "MODIFIED"), ("certificates", "MODIFIED"),
+                              ("secrets", "MODIFIED")])
         # The Secret deleted: signed again.
         old = serial()
         w.client.request("DELETE", kube.object_path("v1", "secrets", w.namespace, "a-tls"))

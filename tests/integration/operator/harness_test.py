@@ -49,24 +49,33 @@ class Nginx(world.WorldTestCase):
 
 
 class ExternalDns(world.WorldTestCase):
-    def test_publishes_a_dnsendpoint_into_bind9(self):
+    def test_publishes_a_dnsendpoint_that_mtasts_check_then_reads(self):
         w = self.world
         w.apply_crds()
+        nginx = w.add_nginx()
         w.start_external_dns()
-        name, policy_id = f"_mta-sts.h.{ZONE}", "20261130T000000Zharness"
+        domain, policy_id = f"h.{ZONE}", "20261130T000000Zharness"
+        chain, key, _, _ = w.ca.sign([f"mta-sts.{domain}"], datetime.timedelta(days=1))
+        serve_by_hand(nginx, f"mta-sts.{domain}", POLICY, chain, key)
         started = time.monotonic()
         w.apply(f"""apiVersion: externaldns.k8s.io/v1alpha1
 kind: DNSEndpoint
 metadata: {{name: by-hand}}
 spec:
   endpoints:
-  - {{dnsName: {name}, recordType: TXT, recordTTL: 60, targets: ['"v=STSv1; id={policy_id}"']}}
-  - {{dnsName: mta-sts.h.{ZONE}, recordType: A, recordTTL: 60, targets: [127.26.0.1]}}
+  - {{dnsName: _mta-sts.{domain}, recordType: TXT, recordTTL: 60,
+     targets: ['"v=STSv1; id={policy_id}"']}}
+  - {{dnsName: mta-sts.{domain}, recordType: A, recordTTL: 60, targets: [{nginx.address}]}}
 """)
-        wait_for(lambda: world.sts_ids(name) == [policy_id], 15, f"the id in {name}")
+        wait_for(lambda: world.sts_ids(f"_mta-sts.{domain}") == [policy_id], 15, "the id")
+        wait_for(lambda: world.dig(f"mta-sts.{domain}", "A") == [nginx.address], 15, "the A")
         print(f"external-dns published in {time.monotonic() - started:.1f} s")
-        self.assertEqual(world.dig(name), [f"v=STSv1; id={policy_id}"])
-        self.assertEqual(world.dig(f"mta-sts.h.{ZONE}", "A"), ["127.26.0.1"])
+        self.assertEqual(world.dig(f"_mta-sts.{domain}"), [f"v=STSv1; id={policy_id}"])
+        # mtasts check, as the operator tests run it, reads both through BIND9 and nginx.
+        report = w.check(domain)
+        self.assertEqual(report["txt"]["mta_sts"]["id"], policy_id, report)
+        self.assertEqual((report["policy"]["http_status"], report["policy"]["mode"],
+                          report["policy"]["mx"]), (200, "testing", [f"mx1.{domain}"]), report)
 
 
 class OrderCheck(world.WorldTestCase):
