@@ -1,12 +1,79 @@
 // mta-sts-operator: wiring only. Every decision lives in a file of its own beside this one.
+//
+// Exit status: 0 after SIGTERM/SIGINT (a graceful stop: leadership released, nothing half
+// written), 1 when leadership was lost or the operator could not start (the kubelet restarts it
+// and it campaigns afresh), 2 on a usage error.
+#include <pthread.h>
+#include <signal.h>
+
 #include <iostream>
-#include <string_view>
+#include <stop_token>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/log.h"
+#include "base/printable.h"
+#include "controller/manager.h"
+#include "controller/options.h"
+
+namespace {
+
+constexpr int kExitStopped = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  if (argc == 2 && std::string_view(argv[1]) == "--version") {
-    std::cout << "mta-sts-operator " << MTASTS_VERSION << "\n";
-    return 0;
+  using namespace mtasts;
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  StatusOr<controller::CommandLine> command =
+      controller::ParseOptions(args, controller::PodNamespace());
+  if (!command.ok()) {
+    std::cerr << "mta-sts-operator: " << Printable(command.status().message()) << "\n";
+    return kExitUsage;
   }
-  std::cerr << "mta-sts-operator: not wired yet\n";
-  return 2;
+  switch (command->action) {
+    case controller::CommandLine::Action::kHelp:
+      std::cout << controller::UsageText();
+      return 0;
+    case controller::CommandLine::Action::kVersion:
+      std::cout << "mta-sts-operator " << MTASTS_VERSION << "\n";
+      return 0;
+    case controller::CommandLine::Action::kRun:
+      break;
+  }
+
+  // Block the stop signals before any thread starts, so only the waiter below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  StatusOr<std::unique_ptr<controller::Manager>> manager =
+      controller::Manager::Create(command->options);
+  if (!manager.ok()) {
+    LogError("cannot start", {{"error", manager.status().ToString()}});
+    return kExitFailed;
+  }
+  std::stop_source stop;
+  std::thread([&stop, stop_signals] {
+    int received = 0;
+    sigwait(&stop_signals, &received);
+    LogInfo("stopping", {{"signal", received == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    stop.request_stop();
+  }).detach();
+
+  LogInfo("starting", {{"version", MTASTS_VERSION}});
+  const Status result = (*manager)->Run(stop.get_token());
+  manager->reset();
+  if (!result.ok()) {
+    LogError("stopped", {{"error", result.ToString()}});
+    return kExitFailed;
+  }
+  LogInfo("stopped");
+  return kExitStopped;
 }

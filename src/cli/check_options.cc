@@ -3,7 +3,7 @@
 #include <charconv>
 #include <string_view>
 
-#include "cli/args.h"
+#include "base/args.h"
 #include "policy/mx_pattern.h"
 
 namespace mtasts::cli {

@@ -3,9 +3,9 @@
 #include <exception>
 #include <string_view>
 
+#include "base/did_you_mean.h"
 #include "base/printable.h"
 #include "cli/command.h"
-#include "spec/did_you_mean.h"
 
 namespace mtasts::cli {
 namespace {
@@ -55,7 +55,7 @@ int Dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
   if (command == nullptr) {
     std::vector<std::string_view> names;
     for (const Command& c : Commands()) names.push_back(c.name);
-    const auto suggestion = spec::ClosestName(name, names);
+    const auto suggestion = ClosestName(name, names);
     err << "mtasts: unknown command \"" << Printable(name) << "\""
         << (suggestion ? "; did you mean " + std::string(*suggestion) + "?" : "")
         << " (see mtasts --help)\n";

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
+#include "base/args.h"
 #include "base/printable.h"
-#include "cli/args.h"
 #include "cli/command.h"
 #include "cli/document.h"
 #include "cli/input.h"

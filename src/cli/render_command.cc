@@ -2,9 +2,9 @@
 
 #include <optional>
 
+#include "base/args.h"
 #include "base/printable.h"
 #include "base/utc_time.h"
-#include "cli/args.h"
 #include "cli/command.h"
 #include "cli/document.h"
 #include "cli/input.h"

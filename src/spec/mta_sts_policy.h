@@ -35,6 +35,7 @@ struct IssuerRef {
   std::string name;
   std::string kind;
   std::string group;
+  friend bool operator==(const IssuerRef&, const IssuerRef&) = default;
 };
 
 struct DnsPublishing {

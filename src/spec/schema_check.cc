@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "base/did_you_mean.h"
 #include "policy/syntax.h"
-#include "spec/did_you_mean.h"
 #include "spec/schema.h"
 
 namespace mtasts::spec {

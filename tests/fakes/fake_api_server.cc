@@ -173,7 +173,7 @@ class FakeApiServer::Stream final : public WatchStream {
       for (const Change& c : server_.changes_) {
         if (c.version <= seen_) continue;
         seen_ = c.version;
-        if (Wants(c)) Queue({c.type, c.object});
+        if (auto event = EventFor(c)) Queue(std::move(*event));
       }
       if (pending_.empty()) server_.changed_.wait(lock);
     }
@@ -186,9 +186,23 @@ class FakeApiServer::Stream final : public WatchStream {
   }
 
  private:
-  bool Wants(const Change& c) const {
-    return c.collection == collection_ &&
-           (ns_.empty() || MetaField(c.object, "namespace") == ns_) && selector_.Matches(c.object);
+  // What this watch sees of a change: a modification that moves the object out of the selector
+  // is a DELETED of the object as it was (with the new resourceVersion), one that moves it in an
+  // ADDED, as kube-apiserver's watch cache sends them.
+  std::optional<WatchEvent> EventFor(const Change& c) const {
+    if (c.collection != collection_ || (!ns_.empty() && MetaField(c.object, "namespace") != ns_)) {
+      return std::nullopt;
+    }
+    bool now = selector_.Matches(c.object);
+    bool before = c.type == WatchEventType::kModified && selector_.Matches(c.previous);
+    if (c.type != WatchEventType::kModified || now == before) {
+      if (!now) return std::nullopt;
+      return WatchEvent{c.type, c.object};
+    }
+    if (now) return WatchEvent{WatchEventType::kAdded, c.object};
+    Object last = c.previous;
+    last["metadata"]["resourceVersion"] = c.object["metadata"]["resourceVersion"];
+    return WatchEvent{WatchEventType::kDeleted, std::move(last)};
   }
 
   FakeApiServer& server_;
@@ -210,7 +224,9 @@ FakeApiServer::Key FakeApiServer::KeyOf(const ResourceRef& ref, std::string_view
 Object FakeApiServer::Commit(const Key& key, Object obj, WatchEventType type) {
   auto it = objects_.find(key);
   int64_t generation = 1;
+  Object previous;
   if (it != objects_.end()) {
+    previous = it->second.object;
     const Object& old = it->second.object;
     generation = old["metadata"].value("generation", int64_t{1});
     if (SpecPart(old) != SpecPart(obj)) ++generation;
@@ -220,7 +236,7 @@ Object FakeApiServer::Commit(const Key& key, Object obj, WatchEventType type) {
     obj["metadata"]["generation"] = generation;
     objects_[key].object = obj;
   }
-  changes_.push_back({version_, std::get<0>(key), type, obj});
+  changes_.push_back({version_, std::get<0>(key), type, obj, std::move(previous)});
   changed_.notify_all();
   return obj;
 }

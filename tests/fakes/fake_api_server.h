@@ -12,10 +12,12 @@
 //  - List by namespace, label selector (k=v, k!=v, k, !k; comma means and), field selector
 //    (metadata.name, metadata.namespace) and pages (limit and continue token).
 //  - Watch from a resourceVersion: each later change as ADDED, MODIFIED or DELETED, filtered as
-//    List filters; from "" the current objects first, as ADDED. Compact() forgets the history:
-//    a watch or continue token from before it then fails with kOutOfRange, and an open watch
-//    that fell behind gets an ERROR event (code 410) and ends. CloseWatches() ends
-//    every open watch as the server's timeout does (Next() returns std::nullopt).
+//    List filters; from "" the current objects first, as ADDED. As kube-apiserver's watch cache
+//    does, a change that takes an object out of a watch's selector reaches that watch as DELETED
+//    (with the object as it was before), and one that brings it in as ADDED. Compact() forgets the
+//    history: a watch or continue token from before it then fails with kOutOfRange, and an open
+//    watch that fell behind gets an ERROR event (code 410) and ends. CloseWatches() ends every open
+//    watch as the server's timeout does (Next() returns std::nullopt).
 //
 // Thread-safe. Watches must not outlive their server.
 #pragma once
@@ -70,6 +72,7 @@ class FakeApiServer {
     std::string collection;
     WatchEventType type;
     Object object;
+    Object previous;  // for kModified: the object before the change
   };
 
   static Key KeyOf(const ResourceRef& ref, std::string_view ns, std::string_view name);

@@ -107,6 +107,32 @@ TEST(FakeApiServerTest, WatchDeliversTheCurrentObjectsThenEachChange) {
   EXPECT_EQ(*(*watch)->Next(), std::nullopt);
 }
 
+TEST(FakeApiServerTest, AnObjectLeavingOrEnteringTheSelectorIsDeletedOrAdded) {
+  FakeApiServer server;
+  ASSERT_THAT(server.Create(ConfigMaps(), Cm("a", {{"k", "1"}}, {{"app", "mta-sts"}})), IsOk());
+  WatchOptions selected;
+  selected.label_selector = "app=mta-sts";
+  auto watch = server.Watch(ConfigMaps(), "mail", selected);
+  ASSERT_THAT(watch, IsOk());
+  ASSERT_THAT((*watch)->Next(), IsOk());  // the initial ADDED
+  auto unlabelled =
+      server.MergePatch(ConfigMaps(), "mail", "a",
+                        {{"metadata", {{"labels", {{"app", nullptr}}}}}, {"data", {{"k", "2"}}}});
+  ASSERT_THAT(unlabelled, IsOk());
+  ASSERT_THAT(server.MergePatch(ConfigMaps(), "mail", "a", {{"data", {{"k", "3"}}}}), IsOk());
+  ASSERT_THAT(server.MergePatch(ConfigMaps(), "mail", "a",
+                                {{"metadata", {{"labels", {{"app", "mta-sts"}}}}}}),
+              IsOk());
+  WatchEvent left = **(*watch)->Next();
+  EXPECT_EQ(left.type, WatchEventType::kDeleted);
+  EXPECT_EQ(left.object["data"]["k"], "1");  // as it was before it left
+  EXPECT_EQ(left.object["metadata"]["resourceVersion"],
+            (*unlabelled)["metadata"]["resourceVersion"]);
+  WatchEvent back = **(*watch)->Next();  // the change outside the selector is not seen
+  EXPECT_EQ(back.type, WatchEventType::kAdded);
+  EXPECT_EQ(back.object["data"]["k"], "3");
+}
+
 TEST(FakeApiServerTest, WatchResumesFromAVersionUntilCompacted) {
   FakeApiServer server;
   Object a = *server.Create(ConfigMaps(), Cm("a", {}));

@@ -5,7 +5,8 @@
 //   FailOn(verb, status)    every later call of that verb does (e.g. an apply conflict);
 //   Hang() / Resume()       every later call blocks until Resume().
 // Verbs: "get", "list", "create", "update", "apply" (Apply and ApplyStatus), "patch", "delete",
-// "watch". Thread-safe.
+// "watch"; "VERB RESOURCE" (e.g. "apply certificates") fails only that resource, as a missing CRD
+// does. Thread-safe.
 #pragma once
 
 #include <condition_variable>
@@ -47,7 +48,7 @@ class FakeClient final : public Client {
 
  private:
   // Counts the call, waits while hung, and returns the injected failure if any.
-  Status Enter(const std::string& verb);
+  Status Enter(const std::string& verb, const ResourceRef& ref);
 
   FakeApiServer& server_;
   mutable std::mutex mu_;

@@ -7,7 +7,6 @@
 #include <sstream>
 
 #include "base/strings.h"
-#include "cli/args.h"
 #include "cli/check_options.h"
 #include "cli/command.h"
 #include "cli/document.h"
@@ -108,19 +107,6 @@ TEST(CliTest, BytesFromTheUserAreShownEscaped) {
   run = Cli({"rend\x1b]0;owned\a"});
   EXPECT_EQ(run.err.find('\x1b'), std::string::npos) << run.err;
   EXPECT_THAT(run.err, HasSubstr("rend\\x1b]0;owned\\x07"));
-}
-
-TEST(ArgsTest, ParsesOptionsFlagsAndPositionals) {
-  constexpr OptionSpec kSpecs[] = {{"--mode", true}, {"--strict", false}};
-  auto args =
-      ParseArgs({"a", "--mode=none", "-", "--strict", "--mode", "testing", "--", "--x"}, kSpecs);
-  ASSERT_TRUE(args.ok()) << args.status().ToString();
-  EXPECT_EQ(args->positional, (std::vector<std::string>{"a", "-", "--x"}));
-  EXPECT_EQ(args->Value("--mode"), "testing");
-  EXPECT_EQ(args->Values("--mode"), (std::vector<std::string>{"none", "testing"}));
-  EXPECT_TRUE(args->Has("--strict"));
-  EXPECT_FALSE(args->help);
-  EXPECT_FALSE(ParseArgs({"--strict=yes"}, kSpecs).ok());
 }
 
 TEST(DocumentTest, DetectsPolicyFilesByTheirFields) {

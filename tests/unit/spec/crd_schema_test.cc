@@ -101,7 +101,10 @@ TEST_F(CrdSchemaTest, ServesStatusAndPrintsTheRollout) {
   EXPECT_EQ(columns,
             (std::vector<std::string>{"Domain", "Target", "Effective", "Id", "Ready", "Age"}));
   const YAML::Node status = properties_.at("status").schema["properties"];
-  for (const char* field : {"observedGeneration", "effectiveMode", "policyId", "conditions"}) {
+  // Every field the operator writes (controller/policy_status.cc): the API server drops the rest.
+  for (const char* field :
+       {"observedGeneration", "effectiveMode", "policyId", "policyHash", "publishedAt",
+        "lastServedAt", "testingSince", "largestMaxAge", "conditions"}) {
     EXPECT_TRUE(status[field]) << field;
   }
   // effectiveMode uses the same words as spec.mode.

@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "spec/did_you_mean.h"
-
 namespace mtasts::spec {
 namespace {
 
@@ -22,15 +20,6 @@ TEST(DurationTest, RejectsEverythingElse) {
                           "99999999999999999999h", "1h2"}) {
     EXPECT_FALSE(ParseDuration(bad)) << bad;
   }
-}
-
-TEST(DidYouMeanTest, SuggestsCloseNames) {
-  constexpr std::string_view kNames[] = {"testingPeriod", "testingMaxAge", "autoPromote"};
-  EXPECT_EQ(ClosestName("testingPerod", kNames), "testingPeriod");
-  EXPECT_EQ(ClosestName("TESTINGMAXAGE", kNames), "testingMaxAge");
-  EXPECT_EQ(ClosestName("autoPromtoe", kNames), "autoPromote");
-  EXPECT_EQ(ClosestName("colour", kNames), std::nullopt);
-  EXPECT_EQ(ClosestName("", kNames), std::nullopt);
 }
 
 }  // namespace

@@ -5,11 +5,11 @@
 #include <span>
 #include <string_view>
 
-namespace mtasts::spec {
+namespace mtasts {
 
 // The candidate closest to `name` if it is close enough to be a likely typo: equal ignoring
 // case, or within an edit distance of max(2, length / 3) (insert, delete, substitute, swap).
 std::optional<std::string_view> ClosestName(std::string_view name,
                                             std::span<const std::string_view> candidates);
 
-}  // namespace mtasts::spec
+}  // namespace mtasts

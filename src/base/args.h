@@ -1,6 +1,6 @@
-// A small command-line parser for the `mtasts` commands: long options ("--mode testing" or
-// "--mode=testing"), flags, "-h"/"--help", "--" to end options, and "-" as a positional (standard
-// input). Pure; thread-safe.
+// A small command-line parser for the `mtasts` commands and the operator: long options
+// ("--mode testing" or "--mode=testing"), flags, "-h"/"--help", "--" to end options, and "-" as a
+// positional (standard input). Pure; thread-safe.
 #pragma once
 
 #include <span>
@@ -10,7 +10,7 @@
 
 #include "base/status.h"
 
-namespace mtasts::cli {
+namespace mtasts {
 
 struct OptionSpec {
   std::string_view name;  // "--mode"
@@ -35,4 +35,4 @@ struct ParsedArgs {
 StatusOr<ParsedArgs> ParseArgs(const std::vector<std::string>& args,
                                std::span<const OptionSpec> specs);
 
-}  // namespace mtasts::cli
+}  // namespace mtasts

@@ -1,11 +1,11 @@
-#include "spec/did_you_mean.h"
+#include "base/did_you_mean.h"
 
 #include <algorithm>
 #include <vector>
 
-#include "policy/syntax.h"
+#include "base/strings.h"
 
-namespace mtasts::spec {
+namespace mtasts {
 namespace {
 
 // Optimal string alignment distance (Damerau-Levenshtein without repeated edits of a substring).
@@ -35,7 +35,7 @@ std::optional<std::string_view> ClosestName(std::string_view name,
   std::optional<std::string_view> best;
   std::size_t best_distance = std::max<std::size_t>(2, name.size() / 3) + 1;
   for (std::string_view candidate : candidates) {
-    if (policy::AsciiEqualsIgnoreCase(name, candidate)) return candidate;
+    if (AsciiLowercase(name) == AsciiLowercase(candidate)) return candidate;
     const std::size_t distance = EditDistance(name, candidate);
     if (distance < best_distance) {
       best = candidate;
@@ -45,4 +45,4 @@ std::optional<std::string_view> ClosestName(std::string_view name,
   return best;
 }
 
-}  // namespace mtasts::spec
+}  // namespace mtasts

@@ -1,8 +1,8 @@
-#include "cli/args.h"
+#include "base/args.h"
 
-#include "spec/did_you_mean.h"
+#include "base/did_you_mean.h"
 
-namespace mtasts::cli {
+namespace mtasts {
 
 bool ParsedArgs::Has(std::string_view name) const {
   for (const auto& [option, value] : options) {
@@ -52,7 +52,7 @@ StatusOr<ParsedArgs> ParseArgs(const std::vector<std::string>& args,
       if (candidate.name == name) spec = &candidate;
     }
     if (spec == nullptr) {
-      const auto suggestion = spec::ClosestName(name, names);
+      const auto suggestion = ClosestName(name, names);
       return InvalidArgumentError(
           "unknown option " + name +
           (suggestion ? "; did you mean " + std::string(*suggestion) + "?" : "; see --help"));
@@ -75,4 +75,4 @@ StatusOr<ParsedArgs> ParseArgs(const std::vector<std::string>& args,
   return parsed;
 }
 
-}  // namespace mtasts::cli
+}  // namespace mtasts

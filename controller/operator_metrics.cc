@@ -1,0 +1,93 @@
+#include "controller/operator_metrics.h"
+
+#include <string>
+
+namespace mtasts::controller {
+namespace {
+
+constexpr ReconcileResult kResults[] = {ReconcileResult::kSuccess, ReconcileResult::kError,
+                                        ReconcileResult::kRequeue, ReconcileResult::kConflict};
+constexpr std::string_view kModes[] = {"none", "testing", "enforce"};
+
+// A reconcile may wait on API writes, DNS look-ups and HTTPS fetches of every serve endpoint.
+const std::vector<double> kReconcileBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+                                               1,     2.5,  5,     10,   30,  60};
+
+}  // namespace
+
+std::string_view ReconcileResultName(ReconcileResult result) {
+  switch (result) {
+    case ReconcileResult::kSuccess:
+      return "success";
+    case ReconcileResult::kError:
+      return "error";
+    case ReconcileResult::kRequeue:
+      return "requeue";
+    case ReconcileResult::kConflict:
+      return "conflict";
+  }
+  return "error";
+}
+
+OperatorMetrics::OperatorMetrics(http::Registry& registry, std::string_view version)
+    : reconciles_(registry.AddCounter("mtasts_operator_reconciles_total",
+                                      "Reconciles of MtaStsPolicies, by how they ended.",
+                                      {"result"})),
+      reconcile_duration_(registry.AddHistogram("mtasts_operator_reconcile_duration_seconds",
+                                                "How long one reconcile took.", kReconcileBuckets)),
+      workqueue_depth_(registry.AddGauge("mtasts_operator_workqueue_depth",
+                                         "Policies waiting to be reconciled.")),
+      policies_(registry.AddGauge("mtasts_operator_policies",
+                                  "MtaStsPolicies by the mode published for senders.",
+                                  {"effective_mode"})),
+      verification_failures_(registry.AddCounter(
+          "mtasts_operator_serve_endpoint_verification_failures_total",
+          "Times a serve endpoint did not serve a policy's bytes with a certificate that "
+          "verifies, which holds the announcement of its id.",
+          {"endpoint"})),
+      certificate_expiry_days_(
+          registry.AddGauge("mtasts_operator_certificate_expiry_days",
+                            "Days until the certificate served for a policy's host expires.",
+                            {"namespace", "policy"})),
+      registry_(registry) {
+  registry.AddGauge("mtasts_operator_build_info", "The operator's version; always 1.", {"version"})
+      .Set({std::string(version)}, 1);
+  for (ReconcileResult result : kResults) {
+    reconciles_.Increment({std::string(ReconcileResultName(result))}, 0);
+  }
+  for (std::string_view mode : kModes) policies_.Set({std::string(mode)}, 0);
+}
+
+void OperatorMetrics::RecordReconcile(ReconcileResult result, std::chrono::duration<double> took) {
+  reconciles_.Increment({std::string(ReconcileResultName(result))});
+  reconcile_duration_.Observe(took.count());
+}
+
+void OperatorMetrics::ReadWorkqueueDepthFrom(std::function<double()> depth) {
+  registry_.BeforeRender([this, depth = std::move(depth)] { workqueue_depth_.Set(depth()); });
+}
+
+void OperatorMetrics::SetPolicies(std::string_view effective_mode, double count) {
+  policies_.Set({std::string(effective_mode)}, count);
+}
+
+void OperatorMetrics::CountVerificationFailure(std::string_view endpoint) {
+  verification_failures_.Increment({std::string(endpoint)});
+}
+
+void OperatorMetrics::SetCertificateExpiry(std::string_view ns, std::string_view policy,
+                                           std::chrono::system_clock::time_point not_after,
+                                           std::chrono::system_clock::time_point now) {
+  const std::chrono::duration<double, std::ratio<86400>> left = not_after - now;
+  certificate_expiry_days_.Set({std::string(ns), std::string(policy)}, left.count());
+}
+
+void OperatorMetrics::ForgetPolicy(std::string_view ns, std::string_view policy) {
+  certificate_expiry_days_.Remove({std::string(ns), std::string(policy)});
+}
+
+void OperatorMetrics::ForgetEndpoint(std::string_view endpoint) {
+  verification_failures_.Remove({std::string(endpoint)});
+}
+
+}  // namespace mtasts::controller

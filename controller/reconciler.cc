@@ -1,0 +1,345 @@
+#include "controller/reconciler.h"
+
+#include <algorithm>
+
+#include "base/json_text.h"
+#include "base/log.h"
+#include "base/printable.h"
+#include "controller/conditions.h"
+#include "controller/covers.h"
+#include "controller/names.h"
+#include "controller/policy_status.h"
+#include "controller/resources.h"
+#include "controller/rollout.h"
+#include "policy/policy_id.h"
+#include "policy/sts_record.h"
+#include "spec/load.h"
+#include "spec/serve.h"
+
+namespace mtasts::controller {
+namespace {
+
+using k8s::Object;
+using k8s::ProcessResult;
+
+std::string StatusText(const Object& status, const char* key) {
+  const auto it = status.find(key);
+  return it != status.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+std::optional<std::string> NonEmpty(std::string s) {
+  return s.empty() ? std::nullopt : std::optional<std::string>(std::move(s));
+}
+
+// A write that failed, as the condition of the stage that made it: only a person can fix a
+// missing CRD, a field another manager owns, RBAC or a rejected object; the rest is retried.
+Verdict WriteFailure(const Status& status, const k8s::ResourceRef& ref, const std::string& name) {
+  const std::string what = ref.kind + " " + name;
+  const std::string message = Printable(status.message());
+  switch (status.code()) {
+    case StatusCode::kNotFound:
+      return {false, ref.kind + "CRDMissing",
+              "the " + ref.kind + " CRD (" + ref.resource + "." + ref.group + "/" + ref.version +
+                  ") is not installed: install " +
+                  (ref.group == "cert-manager.io" ? "cert-manager" : "external-dns") +
+                  "'s CRDs; retrying",
+              true};
+    case StatusCode::kOwnershipConflict:
+      return {false, "OwnershipConflict",
+              what + ": another field manager owns a field the operator sets (" + message +
+                  "); remove that manager's fields or delete the object",
+              true};
+    case StatusCode::kPermissionDenied:
+      return {false, "Forbidden",
+              what + ": " + message + "; grant the operator's ServiceAccount this access", true};
+    case StatusCode::kInvalidArgument:
+      return {false, "Rejected", what + " was rejected: " + message, true};
+    default:
+      return {false, "WriteFailed", what + ": " + message + "; retrying", false};
+  }
+}
+
+bool IsConditionTrue(const Object& conditions, const std::string& type) {
+  if (!conditions.is_array()) return false;
+  for (const Object& c : conditions) {
+    if (c.is_object() && c.value("type", "") == type) return c.value("status", "") == "True";
+  }
+  return false;
+}
+
+std::string ConditionMessage(const Object& conditions, const std::string& type) {
+  if (!conditions.is_array()) return "";
+  for (const Object& c : conditions) {
+    if (c.is_object() && c.value("type", "") == type) {
+      return c.value("reason", "") + ": " + c.value("message", "");
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+// The state one reconcile builds up as it goes.
+struct Reconciler::Pass {
+  const std::string& key;
+  std::stop_token stop;
+  Object policy;
+  Owner owner;
+  int64_t generation = 0;
+  Object observed_status;
+  Progress progress;
+  std::optional<Announcement> announced;
+};
+
+ProcessResult Reconciler::Reconcile(const std::string& key, std::stop_token stop) {
+  std::optional<Object> policy = deps_.caches.policy(key);
+  if (!policy) {
+    // Gone: what it owned goes with it (owner references); removal belongs to the rollout.
+    ResetWait(key);
+    return ProcessResult::Done();
+  }
+  Pass pass{.key = key,
+            .stop = stop,
+            .policy = *policy,
+            .owner = Owner::Of(*policy),
+            .generation = policy->at("metadata").value("generation", int64_t{0}),
+            .observed_status = policy->value("status", Object::object()),
+            .progress = {},
+            .announced = std::nullopt};
+  pass.progress.effective_mode = StatusText(pass.observed_status, "effectiveMode");
+  pass.progress.target_mode = policy->value("spec", Object::object()).value("mode", "");
+
+  auto finish = [&](ProcessResult result) -> ProcessResult {
+    const std::vector<Condition> conditions = DeriveConditions(pass.progress);
+    const Object next = NextStatus(pass.observed_status, pass.generation, pass.announced,
+                                   conditions, deps_.clock.Now());
+    if (next != pass.observed_status) {
+      if (pass.stop.stop_requested()) return ProcessResult::Failed(CancelledError("stopping"));
+      const Object patch = {
+          {"apiVersion", MtaStsPolicies().ApiVersion()},
+          {"kind", MtaStsPolicies().kind},
+          {"metadata", {{"name", pass.owner.name}, {"namespace", pass.owner.namespace_}}},
+          {"status", next}};
+      StatusOr<Object> written = deps_.client.ApplyStatus(
+          MtaStsPolicies(), patch, {std::string(kFieldManager), /*force=*/true});
+      if (!written.ok()) return ProcessResult::Failed(written.status());
+      RecordTransitions(pass, conditions);
+    }
+    return result;
+  };
+  // Waiting for the world (a certificate, an endpoint, DNS): look again later.
+  auto wait = [&] { return finish(ProcessResult::RequeueAfter(NextWait(key))); };
+  // Blocked until a person acts (or retried slowly, for a CRD that may yet be installed).
+  auto blocked = [&](Verdict v, bool retry) {
+    pass.progress.blocked = std::move(v);
+    return finish(retry ? ProcessResult::RequeueAfter(NextWait(key)) : ProcessResult::Done());
+  };
+
+  // 1. The spec, strictly: a spec the CRD let through but that cannot work writes nothing.
+  StatusOr<spec::MtaStsPolicy> parsed = spec::ParseMtaStsPolicy(DumpJson(*policy));
+  if (!parsed.ok()) {
+    return blocked({false, "InvalidSpec", Printable(parsed.status().message()), true}, false);
+  }
+  const spec::MtaStsPolicySpec& spec = parsed->spec;
+
+  // 2. One domain, one policy.
+  if (const std::string holder = deps_.claims.Holder(spec.domain); holder != key) {
+    return blocked({false, "DomainConflict",
+                    "domain " + spec.domain + " is already published by MtaStsPolicy " + holder +
+                        " (created earlier); this policy writes nothing until that one is "
+                        "deleted or this one names another domain",
+                    true},
+                   false);
+  }
+
+  // 3. The bytes to serve.
+  std::vector<std::string> live_mx;
+  if (spec.mx.empty()) {
+    const dns::MxAnswer mx = deps_.resolver.LookupMx(spec.domain);
+    if (dns::IsTemporaryFailure(mx.outcome)) {
+      return blocked({false, "MxLookupFailed",
+                      "spec.mx is empty and the live MX set of " + spec.domain +
+                          " cannot be looked up: " + Printable(mx.error) + "; retrying",
+                      false},
+                     true);
+    }
+    for (const dns::MxRecord& r : mx.records) {
+      if (!r.host.empty()) live_mx.push_back(r.host);
+    }
+  }
+  const policy::Mode mode = EffectiveMode(spec);
+  StatusOr<policy::Policy> to_serve = spec::PolicyToServe(spec, mode, live_mx);
+  StatusOr<std::string> bytes =
+      to_serve.ok() ? policy::RenderPolicy(*to_serve) : StatusOr<std::string>(to_serve.status());
+  if (!bytes.ok()) {
+    return blocked({false, "CannotRender", Printable(bytes.status().message()), true}, false);
+  }
+
+  // 4. The ConfigMap every replica's syncer serves from.
+  const Object config_map = DesiredConfigMap(pass.owner, spec, *bytes);
+  if (Status s = ApplyIfChanged(pass, k8s::ConfigMaps(), config_map, deps_.caches.config_map);
+      !s.ok()) {
+    if (s.code() == StatusCode::kCancelled) return ProcessResult::Failed(s);
+    Verdict v = WriteFailure(s, k8s::ConfigMaps(), ConfigMapName(pass.owner.name));
+    return v.needs_person ? blocked(v, true) : ProcessResult::Failed(s);
+  }
+
+  // 5. The certificate of mta-sts.<domain>.
+  if (std::optional<spec::IssuerRef> issuer = IssuerFor(spec, deps_.settings)) {
+    const Object certificate = DesiredCertificate(pass.owner, spec, *issuer);
+    if (Status s = ApplyIfChanged(pass, Certificates(), certificate, deps_.caches.certificate);
+        !s.ok()) {
+      if (s.code() == StatusCode::kCancelled) return ProcessResult::Failed(s);
+      pass.progress.certificate = WriteFailure(s, Certificates(), CertificateName(pass.owner.name));
+    } else {
+      const std::optional<Object> observed =
+          deps_.caches.certificate(pass.owner.namespace_ + "/" + CertificateName(pass.owner.name));
+      const Object conditions =
+          observed
+              ? observed->value("status", Object::object()).value("conditions", Object::array())
+              : Object::array();
+      if (IsConditionTrue(conditions, "Ready")) {
+        pass.progress.certificate = {
+            true, "Issued", "Certificate " + CertificateName(pass.owner.name) + " is Ready"};
+      } else {
+        const std::string detail = Printable(ConditionMessage(conditions, "Ready"));
+        pass.progress.certificate = {false, "Issuing",
+                                     "waiting for cert-manager to issue Certificate " +
+                                         CertificateName(pass.owner.name) +
+                                         (detail.empty() ? "" : " (" + detail + ")")};
+      }
+    }
+  } else {
+    pass.progress.certificate = {
+        true, "NotRequested",
+        "no spec.certificate.issuerRef and no --default-issuer: provide the kubernetes.io/tls "
+        "Secret " +
+            SecretName(pass.owner.name) + " with labels " + ContentSelector(kContentCertificate) +
+            " yourself"};
+  }
+
+  // 6. Served everywhere?
+  const std::vector<EndpointResult> results = deps_.serve_check(spec.domain, *bytes);
+  for (const EndpointResult& r : results) {
+    if (!r.serves && deps_.observer.endpoint_not_serving)
+      deps_.observer.endpoint_not_serving(r.endpoint);
+    if (r.not_after && deps_.observer.certificate_not_after) {
+      deps_.observer.certificate_not_after(pass.owner, *r.not_after);
+    }
+  }
+  const std::optional<EndpointResult> not_serving = FirstNotServing(results);
+  const std::string hash = policy::ContentDigest(*bytes);
+  pass.progress.served =
+      not_serving ? Verdict{false, "EndpointNotServing",
+                            (not_serving->endpoint.empty() ? "" : not_serving->endpoint + ": ") +
+                                not_serving->reason + " (policy " + hash + " for " +
+                                PolicyHost(spec.domain) + ")"}
+                  : Verdict{true, "Served",
+                            "every serve endpoint (" + std::to_string(results.size()) +
+                                ") serves policy " + hash + " for " + PolicyHost(spec.domain)};
+
+  // 7. Announce: the id of these bytes goes into DNS only once they are served everywhere.
+  const std::string endpoint_key = pass.owner.namespace_ + "/" + DnsEndpointName(pass.owner.name);
+  const std::optional<Object> observed_endpoint = deps_.caches.dns_endpoint(endpoint_key);
+  const std::optional<std::string> announced_now =
+      observed_endpoint ? AnnouncedId(*observed_endpoint, spec.domain) : std::nullopt;
+  const std::string id =
+      IdFor(*bytes, {NonEmpty(StatusText(pass.observed_status, "policyId")), announced_now},
+            deps_.clock.Now());
+  const std::optional<std::string> sts_id = IdToAnnounce(!not_serving, id, announced_now);
+  StatusOr<Object> endpoint = DesiredDnsEndpoint(pass.owner, spec, sts_id, deps_.settings);
+  if (!endpoint.ok()) {
+    return blocked({false, "CannotRender", Printable(endpoint.status().message()), true}, false);
+  }
+  if (Status s = ApplyIfChanged(pass, DnsEndpoints(), *endpoint, deps_.caches.dns_endpoint);
+      !s.ok()) {
+    if (s.code() == StatusCode::kCancelled) return ProcessResult::Failed(s);
+    pass.progress.published = WriteFailure(s, DnsEndpoints(), DnsEndpointName(pass.owner.name));
+    return pass.progress.published.needs_person ? blocked(pass.progress.published, true)
+                                                : ProcessResult::Failed(s);
+  }
+  if (not_serving) {
+    pass.progress.published = {
+        false, "AnnouncementHeld",
+        announced_now ? "DNS keeps id " + *announced_now +
+                            " until every serve endpoint serves the new policy " + hash
+                      : "nothing is announced until every serve endpoint serves policy " + hash};
+    return wait();
+  }
+  pass.announced = Announcement{id, hash, std::string(policy::ModeName(mode)), to_serve->max_age};
+  pass.progress.effective_mode = pass.announced->mode;
+
+  // 8. What DNS answers: the provider may lag, or publish something else (quoting).
+  const std::string expected = *policy::RenderStsRecord(id);
+  const Publication publication =
+      JudgePublication(deps_.resolver.LookupTxt("_mta-sts." + spec.domain), expected);
+  switch (publication.state) {
+    case Publication::State::kPublished:
+      pass.progress.published = {true, "Published", publication.message};
+      break;
+    case Publication::State::kNotYet:
+      pass.progress.published = {false, "NotPublished", publication.message};
+      break;
+    case Publication::State::kLookupFailed:
+      pass.progress.published = {false, "LookupFailed", publication.message};
+      break;
+  }
+  if (!pass.progress.certificate.ok || !pass.progress.published.ok) return wait();
+  ResetWait(key);
+  return finish(ProcessResult::Done());
+}
+
+Status Reconciler::ApplyIfChanged(Pass& pass, const k8s::ResourceRef& ref, const Object& desired,
+                                  const CacheLookup& cache) {
+  const std::string name = desired.at("metadata").at("name");
+  const std::optional<Object> observed = cache(pass.owner.namespace_ + "/" + name);
+  if (observed && Covers(*observed, desired)) return OkStatus();
+  if (pass.stop.stop_requested()) return CancelledError("stopping: no more writes");
+  return deps_.client.Apply(ref, desired, {std::string(kFieldManager), /*force=*/false}).status();
+}
+
+void Reconciler::RecordTransitions(const Pass& pass, const std::vector<Condition>& conditions) {
+  const k8s::ObjectReference regarding = k8s::ReferenceTo(pass.policy);
+  const Object observed = pass.observed_status.value("conditions", Object::array());
+  for (const Condition& c : conditions) {
+    const bool was_true = IsConditionTrue(observed, c.type);
+    const bool is_true = c.status == "True";
+    // Reconciling only restates the others; Ready says where a policy stands.
+    if (was_true == is_true || c.type == kReconciling) continue;
+    // Stalled is bad news when it turns true; every other condition when it turns false.
+    const bool bad = (c.type == kStalled) == is_true;
+    Log(bad ? LogLevel::kWarning : LogLevel::kInfo, "condition changed",
+        {{"policy", pass.key},
+         {"type", c.type},
+         {"status", c.status},
+         {"reason", c.reason},
+         {"message", c.message}});
+    if (bad) {
+      deps_.events.Eventf(regarding, k8s::EventType::kWarning, c.reason, "Reconcile", "{}: {}",
+                          c.type, c.message);
+    } else if (is_true) {
+      deps_.events.Eventf(regarding, k8s::EventType::kNormal, c.reason, "Reconcile", "{}: {}",
+                          c.type, c.message);
+    }
+  }
+  if (pass.announced && StatusText(pass.observed_status, "policyId") != pass.announced->id) {
+    LogInfo("announced",
+            {{"policy", pass.key}, {"id", pass.announced->id}, {"mode", pass.announced->mode}});
+    deps_.events.Eventf(regarding, k8s::EventType::kNormal, "PolicyAnnounced", "Announce",
+                        "announced id {} (mode {}) after every serve endpoint served it",
+                        pass.announced->id, pass.announced->mode);
+  }
+}
+
+std::chrono::nanoseconds Reconciler::NextWait(const std::string& key) {
+  std::lock_guard lock(mu_);
+  const int n = std::min(waits_[key]++, 6);
+  return std::chrono::seconds(1) * (1 << n);  // 1 s .. 64 s
+}
+
+void Reconciler::ResetWait(const std::string& key) {
+  std::lock_guard lock(mu_);
+  waits_.erase(key);
+}
+
+}  // namespace mtasts::controller

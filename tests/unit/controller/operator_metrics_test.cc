@@ -1,0 +1,95 @@
+#include "controller/operator_metrics.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace mtasts::controller {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::milliseconds;
+using testing::HasSubstr;
+using testing::Not;
+
+TEST(OperatorMetricsTest, EveryFamilyIsThereFromTheStart) {
+  http::Registry registry;
+  OperatorMetrics metrics(registry, "0.1.0");
+  const std::string text = registry.Render();
+  for (std::string_view line : {
+           "mtasts_operator_build_info{version=\"0.1.0\"} 1\n",
+           "mtasts_operator_reconciles_total{result=\"success\"} 0\n",
+           "mtasts_operator_reconciles_total{result=\"error\"} 0\n",
+           "mtasts_operator_reconciles_total{result=\"requeue\"} 0\n",
+           "mtasts_operator_reconciles_total{result=\"conflict\"} 0\n",
+           "mtasts_operator_reconcile_duration_seconds_count 0\n",
+           "mtasts_operator_workqueue_depth 0\n",
+           "mtasts_operator_policies{effective_mode=\"none\"} 0\n",
+           "mtasts_operator_policies{effective_mode=\"testing\"} 0\n",
+           "mtasts_operator_policies{effective_mode=\"enforce\"} 0\n",
+           "# TYPE mtasts_operator_serve_endpoint_verification_failures_total counter\n",
+           "# TYPE mtasts_operator_certificate_expiry_days gauge\n",
+       }) {
+    if (line.starts_with("# TYPE")) {
+      EXPECT_THAT(text, Not(HasSubstr(line))) << "no series yet, so no family";
+    } else {
+      EXPECT_THAT(text, HasSubstr(line));
+    }
+  }
+}
+
+TEST(OperatorMetricsTest, RecordsWhatTheOperatorDoes) {
+  http::Registry registry;
+  OperatorMetrics metrics(registry, "0.1.0");
+  metrics.RecordReconcile(ReconcileResult::kSuccess, milliseconds(30));
+  metrics.RecordReconcile(ReconcileResult::kConflict, milliseconds(2));
+  metrics.RecordReconcile(ReconcileResult::kSuccess, std::chrono::seconds(90));
+  int depth = 4;
+  metrics.ReadWorkqueueDepthFrom([&depth] { return depth; });
+  metrics.SetPolicies("testing", 3);
+  metrics.CountVerificationFailure("10.0.0.7:443");
+  metrics.CountVerificationFailure("10.0.0.7:443");
+  metrics.CountVerificationFailure("[2001:db8::7]:443");
+  const auto now = std::chrono::system_clock::now();
+  metrics.SetCertificateExpiry("mail", "example-com", now + hours(36), now);
+  metrics.SetCertificateExpiry("mail", "expired", now - hours(24), now);
+  std::string text = registry.Render();
+  for (std::string_view line : {
+           "mtasts_operator_reconciles_total{result=\"success\"} 2\n",
+           "mtasts_operator_reconciles_total{result=\"conflict\"} 1\n",
+           "mtasts_operator_reconcile_duration_seconds_bucket{le=\"0.005\"} 1\n",
+           "mtasts_operator_reconcile_duration_seconds_bucket{le=\"0.05\"} 2\n",
+           "mtasts_operator_reconcile_duration_seconds_bucket{le=\"60\"} 2\n",
+           "mtasts_operator_reconcile_duration_seconds_bucket{le=\"+Inf\"} 3\n",
+           "mtasts_operator_reconcile_duration_seconds_count 3\n",
+           "mtasts_operator_workqueue_depth 4\n",
+           "mtasts_operator_policies{effective_mode=\"testing\"} 3\n",
+           "mtasts_operator_serve_endpoint_verification_failures_total{endpoint=\"10.0.0.7:443\"} "
+           "2\n",
+           "mtasts_operator_serve_endpoint_verification_failures_total"
+           "{endpoint=\"[2001:db8::7]:443\"} 1\n",
+           "mtasts_operator_certificate_expiry_days{namespace=\"mail\",policy=\"example-com\"} "
+           "1.5\n",
+           "mtasts_operator_certificate_expiry_days{namespace=\"mail\",policy=\"expired\"} -1\n",
+       }) {
+    EXPECT_THAT(text, HasSubstr(line));
+  }
+
+  depth = 0;
+  metrics.ForgetPolicy("mail", "example-com");
+  metrics.ForgetEndpoint("10.0.0.7:443");
+  text = registry.Render();
+  EXPECT_THAT(text, HasSubstr("mtasts_operator_workqueue_depth 0\n")) << "read at each scrape";
+  EXPECT_THAT(text, Not(HasSubstr("example-com")));
+  EXPECT_THAT(text, HasSubstr("policy=\"expired\""));
+  EXPECT_THAT(text, Not(HasSubstr("10.0.0.7:443")));
+}
+
+TEST(OperatorMetricsTest, ResultsHaveTheirNames) {
+  EXPECT_EQ(ReconcileResultName(ReconcileResult::kSuccess), "success");
+  EXPECT_EQ(ReconcileResultName(ReconcileResult::kError), "error");
+  EXPECT_EQ(ReconcileResultName(ReconcileResult::kRequeue), "requeue");
+  EXPECT_EQ(ReconcileResultName(ReconcileResult::kConflict), "conflict");
+}
+
+}  // namespace
+}  // namespace mtasts::controller
