@@ -87,15 +87,16 @@ class Fatal(AssertionError):
     """Raised by an observation that can never come true (a server exited): wait_for stops."""
 
 
-def wait_for(observe, timeout, what, interval=0.1):
-    """Calls observe() until it returns something true, and returns that. On timeout fails with
-    the last value observed (or the last exception raised), so a red test says what it saw."""
+def wait_for(observe, timeout, what, until=bool, interval=0.1):
+    """Calls observe() until until(value) holds (by default: until it returns something true),
+    and returns that value. On timeout fails with the last value observed (or the last exception
+    raised), so a red test says what it saw."""
     deadline = time.monotonic() + timeout
     last = None
     while True:
         try:
             last = observe()
-            if last:
+            if until(last):
                 return last
         except Fatal:
             raise
@@ -173,33 +174,71 @@ def _die_with_parent():
 
 
 class Process:
-    """One server the test started, in a process group of its own; output in log_path."""
+    """One server the test started, in a process group of its own; output in log_path. With
+    restart, it is started again a second after any exit the test did not ask for, as a kubelet
+    restarts a container; `exits` lists those exits either way: (time, exit code)."""
 
-    def __init__(self, name, argv, log_path, env=None, cwd=None):
-        self.name, self.argv, self.log_path, self.env, self.cwd = name, argv, log_path, env, cwd
-        self.proc, self.stopped = None, False
+    def __init__(self, name, argv, log_path, restart=False):
+        self.name, self.argv, self.log_path, self.restart = name, argv, log_path, restart
+        self.proc, self.stopped, self.exits = None, False, []
+        self.lock = threading.Lock()
+        self.supervisor = None
 
     def start(self):
         self.stopped = False
-        with open(self.log_path, "ab") as log:
-            log.write(f"==== {time.strftime('%H:%M:%S')} starting: {' '.join(self.argv)}\n"
-                      .encode())
-            log.flush()
-            self.proc = subprocess.Popen(self.argv, stdout=log, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL, cwd=self.cwd,
-                                         env=dict(os.environ, **(self.env or {})),
-                                         preexec_fn=_die_with_parent)
-        _remember(self.proc.pid)
+        if not self.restart:
+            self._spawn()
+            return self
+        spawned = threading.Event()
+        # The supervisor starts every incarnation and outlives each: the children die with
+        # the thread that started them (_die_with_parent).
+        self.supervisor = threading.Thread(target=self._supervise, args=(spawned,), daemon=True)
+        self.supervisor.start()
+        spawned.wait()
         return self
+
+    def _spawn(self):
+        with self.lock:
+            if self.stopped:
+                return False
+            with open(self.log_path, "ab") as log:
+                log.write(f"==== {time.strftime('%H:%M:%S')} starting: {' '.join(self.argv)}\n"
+                          .encode())
+                log.flush()
+                self.proc = subprocess.Popen(self.argv, stdout=log, stderr=subprocess.STDOUT,
+                                             stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+            _remember(self.proc.pid)
+            return True
+
+    def _supervise(self, spawned):
+        self._spawn()
+        spawned.set()
+        while True:
+            code = self.proc.wait()
+            if self.stopped:
+                return
+            self.exits.append((time.time(), code))
+            with open(self.log_path, "ab") as log:
+                log.write(f"==== {time.strftime('%H:%M:%S')} exited ({code}); starting again\n"
+                          .encode())
+            time.sleep(1)
+            if not self._spawn():
+                return
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
 
+    def unexpected_exits(self):
+        """The exits the test did not ask for: those of a restarted process, and its last."""
+        ended = self.proc is not None and self.proc.poll() is not None and not self.stopped
+        return self.exits + ([(None, self.proc.returncode)] if ended and not self.restart else [])
+
     def stop(self, sig=signal.SIGTERM, timeout=15):
         """Stops the process and its group: sig, then SIGKILL after timeout; the exit code."""
+        with self.lock:
+            self.stopped = True
         if self.proc is None:
             return None
-        self.stopped = True
         if self.proc.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, sig)
@@ -213,6 +252,8 @@ class Process:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.proc.pid, signal.SIGKILL)
         _forget(self.proc.pid)
+        if self.supervisor is not None:
+            self.supervisor.join()
         return self.proc.returncode
 
     def log(self):
@@ -384,7 +425,11 @@ class World:
             raise
 
     def policy(self, name):
-        return self.get("mtasts.io/v1alpha1", "mtastspolicies", name)
+        """The MtaStsPolicy without its managedFields (which only make messages long)."""
+        policy = self.get("mtasts.io/v1alpha1", "mtastspolicies", name)
+        if policy:
+            policy["metadata"].pop("managedFields", None)
+        return policy
 
     # -- processes
 
@@ -429,7 +474,8 @@ class World:
         return flags
 
     def start_operator(self, serve, endpoints, targets=None, extra=()):
-        """An operator process (flags from operator_flags, then extra); waits for /healthz."""
+        """An operator process (flags from operator_flags, then extra), restarted after an exit
+        as its Deployment's pods are; waits for its health port."""
         binary = os.environ.get("MTASTS_OPERATOR")
         if not binary or not os.access(binary, os.X_OK):
             raise AssertionError("MTASTS_OPERATOR must name the built mta-sts-operator binary")
@@ -439,7 +485,7 @@ class World:
             binary, *self.operator_flags(serve, endpoints, targets),
             "--metrics-bind-address", f"{address}:8080",
             "--health-probe-bind-address", f"{address}:8081", *extra],
-            os.path.join(self.dir, f"operator-{index}.log"))
+            os.path.join(self.dir, f"operator-{index}.log"), restart=True)
         operator = Operator(process, address)
         self.operators.append(operator)
         self._start(process)
@@ -461,9 +507,9 @@ class World:
                                  f"{r.stdout}{r.stderr}") from None
 
     def crashed(self):
-        """The processes that exited by themselves: name and exit code."""
-        return [(p.name, p.proc.returncode) for p in self.processes
-                if p.proc is not None and p.proc.poll() is not None and not p.stopped]
+        """The processes that exited by themselves (restarted or not): name and exit codes."""
+        return [(p.name, [code for _, code in p.unexpected_exits()]) for p in self.processes
+                if p.unexpected_exits()]
 
     # -- the end
 
