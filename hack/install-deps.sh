@@ -17,6 +17,8 @@ packages=(
   nsd nginx-light openssl python3 python3-aiosmtpd postfix-mta-sts-resolver dnsutils
   # the DNS world external-dns publishes into (hack/dnsstack.sh); patch trims external-dns
   bind9 bind9-utils patch
+  # the operator's test world: the CA issuer signs with cryptography, reads kubeconfig with yaml
+  python3-cryptography python3-yaml
   # tools the scripts use
   curl ca-certificates procps util-linux iproute2 time unzip
 )
