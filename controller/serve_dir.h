@@ -15,7 +15,9 @@
 // file it leaves is removed by the next Open). Bytes equal to what the file holds are not written
 // again, so a resync that changes nothing touches nothing.
 //
-// Thread-compatible: calls must not overlap (the syncer makes them under its lock).
+// Thread-safe: a ServeDir holds nothing but its paths. Calls may overlap; two writes of the same
+// file at once leave one of them whole (the syncer makes the calls for one kind of file one at
+// a time, so that its record of what is on disk stays true).
 #pragma once
 
 #include <sys/types.h>

@@ -53,10 +53,7 @@ Syncer::~Syncer() { Stop(); }
 
 Status Syncer::Start() {
   ASSIGN_OR_RETURN(ServeDir dir, ServeDir::Open(options_.serve_dir, options_.serve_dir_options));
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    dir_.emplace(std::move(dir));
-  }
+  dir_.emplace(std::move(dir));
   std::vector<std::string> namespaces = options_.namespaces;
   if (namespaces.empty()) namespaces.emplace_back();  // "": all namespaces
   std::sort(namespaces.begin(), namespaces.end());
@@ -83,7 +80,7 @@ Status Syncer::Start() {
 
 void Syncer::Stop() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<std::mutex> lock(stop_mu_);
     stopping_ = true;
   }
   wake_.notify_all();
@@ -91,17 +88,14 @@ void Syncer::Stop() {
   for (auto& informer : informers_) informer->Stop();
 }
 
-SyncerStats Syncer::Stats() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return stats_;
-}
+SyncerStats Syncer::Stats() const { return {written_, removed_, refused_, failed_}; }
 
 k8s::Object Syncer::Admit(ServedFile file, k8s::Object obj) {
   Notices notices;
   std::vector<Target> reloads;
   std::string digest;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<std::mutex> lock(KindOf(file).mu);
     digest = AdmitLocked(file, obj, notices, reloads);
   }
   Finish(notices, reloads);
@@ -111,14 +105,14 @@ k8s::Object Syncer::Admit(ServedFile file, k8s::Object obj) {
 std::string Syncer::AdmitLocked(ServedFile file, const k8s::Object& obj, Notices& notices,
                                 std::vector<Target>& reloads) {
   const std::string key = ObjectKey(obj);
-  HostClaims& claims = claims_[static_cast<int>(file)];
+  HostClaims& claims = KindOf(file).claims;
   auto served_for = ReadServedFor(obj);
   if (!served_for.ok()) {
-    ++stats_.refused;
+    ++refused_;
     LogWarning(
         "syncer: object refused; it serves nothing",
         {{"object", key}, {"file", FileName(file)}, {"reason", served_for.status().message()}});
-    retries_.erase({file, key});
+    Retry({file, key}, false);
     Vacate(file, claims.Drop(key), PolicyKeyOf(obj), notices, reloads);
     return "";
   }
@@ -129,8 +123,8 @@ std::string Syncer::AdmitLocked(ServedFile file, const k8s::Object& obj, Notices
   if (!written.ok()) {
     const Status& error = written.status();
     if (error.code() == StatusCode::kInvalidArgument) {
-      ++stats_.refused;
-      retries_.erase({file, key});
+      ++refused_;
+      Retry({file, key}, false);
       LogWarning("syncer: object refused; the host's last good file stays",
                  {{"object", key},
                   {"file", FileName(file)},
@@ -138,8 +132,8 @@ std::string Syncer::AdmitLocked(ServedFile file, const k8s::Object& obj, Notices
                   {"policy", policy_key},
                   {"reason", error.message()}});
     } else {
-      ++stats_.failed;
-      retries_.insert({file, key});
+      ++failed_;
+      Retry({file, key}, true);
       LogError("syncer: writing failed; will retry", {{"object", key},
                                                       {"file", FileName(file)},
                                                       {"host", host},
@@ -148,10 +142,10 @@ std::string Syncer::AdmitLocked(ServedFile file, const k8s::Object& obj, Notices
     }
     return digest;
   }
-  retries_.erase({file, key});
+  Retry({file, key}, false);
   claims.MarkServed(key);
   if (*written) {
-    ++stats_.written;
+    ++written_;
     LogInfo("syncer: wrote", {{"object", key},
                               {"file", FileName(file)},
                               {"host", host},
@@ -166,10 +160,10 @@ void Syncer::Forget(ServedFile file, const k8s::Object& cached) {
   Notices notices;
   std::vector<Target> reloads;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<std::mutex> lock(KindOf(file).mu);
     const std::string key = ObjectKey(cached);
-    retries_.erase({file, key});
-    Vacate(file, claims_[static_cast<int>(file)].Drop(key), PolicyKeyOf(cached), notices, reloads);
+    Retry({file, key}, false);
+    Vacate(file, KindOf(file).claims.Drop(key), PolicyKeyOf(cached), notices, reloads);
   }
   Finish(notices, reloads);
 }
@@ -184,7 +178,7 @@ void Syncer::Vacate(ServedFile file, const std::optional<HostClaims::Vacated>& v
   }
   StatusOr<bool> removed = dir_->Remove(file, vacated->host);
   if (!removed.ok()) {
-    ++stats_.failed;
+    ++failed_;
     LogError("syncer: removing failed", {{"host", vacated->host},
                                          {"file", FileName(file)},
                                          {"policy", policy_key},
@@ -192,7 +186,7 @@ void Syncer::Vacate(ServedFile file, const std::optional<HostClaims::Vacated>& v
     return;
   }
   if (!*removed) return;
-  ++stats_.removed;
+  ++removed_;
   LogInfo("syncer: removed",
           {{"host", vacated->host}, {"file", FileName(file)}, {"policy", policy_key}});
   notices.push_back(policy_key);
@@ -214,17 +208,25 @@ void Syncer::Reload(const Target& target) {
     return;
   }
   if (obj.status().code() == StatusCode::kNotFound) return;  // its delete event follows
-  std::lock_guard<std::mutex> lock(mu_);
-  ++stats_.failed;
-  retries_.insert(target);
+  ++failed_;
+  Retry(target, true);
   LogWarning("syncer: reading an object again failed; will retry",
              {{"object", key}, {"file", FileName(file)}, {"error", obj.status().ToString()}});
+}
+
+void Syncer::Retry(const Target& target, bool again) {
+  std::lock_guard<std::mutex> lock(retries_mu_);
+  if (again) {
+    retries_.insert(target);
+  } else {
+    retries_.erase(target);
+  }
 }
 
 void Syncer::Run() {
   for (const auto& informer : informers_) {
     while (!informer->WaitForSync(std::chrono::milliseconds(100))) {
-      std::lock_guard<std::mutex> lock(mu_);
+      std::lock_guard<std::mutex> lock(stop_mu_);
       if (stopping_) return;
     }
   }
@@ -244,7 +246,7 @@ void Syncer::Run() {
   while (SleepUnlessStopped(options_.retry_after)) {
     std::set<Target> due;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      std::lock_guard<std::mutex> lock(retries_mu_);
       due.swap(retries_);
     }
     for (const Target& target : due) Reload(target);
@@ -252,14 +254,14 @@ void Syncer::Run() {
 }
 
 Status Syncer::RemoveOrphans() {
-  std::lock_guard<std::mutex> lock(mu_);
   for (ServedFile file : kFiles) {
+    std::lock_guard<std::mutex> lock(KindOf(file).mu);
     ASSIGN_OR_RETURN(std::vector<std::string> hosts, dir_->Hosts(file));
     for (const std::string& host : hosts) {
-      if (claims_[static_cast<int>(file)].IsClaimed(host)) continue;
+      if (KindOf(file).claims.IsClaimed(host)) continue;
       ASSIGN_OR_RETURN(bool removed, dir_->Remove(file, host));
       if (!removed) continue;
-      ++stats_.removed;
+      ++removed_;
       LogInfo("syncer: removed a file nothing asks for",
               {{"host", host}, {"file", FileName(file)}});
     }
@@ -268,7 +270,7 @@ Status Syncer::RemoveOrphans() {
 }
 
 bool Syncer::SleepUnlessStopped(std::chrono::nanoseconds delay) {
-  std::unique_lock<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(stop_mu_);
   const auto until = options_.clock->SteadyNow() + delay;
   while (!stopping_) {
     auto left = until - options_.clock->SteadyNow();

@@ -19,8 +19,9 @@
 // is logged, counted in Stats().failed, and tried again (re-read from the API) until it works.
 //
 // Thread-safety: Start() and Stop() are called from one owning thread; Ready() and Stats() from
-// any. on_written runs on the syncer's threads, never under its lock; it should return quickly
-// (the reconciler enqueues the policy).
+// any. on_written runs on the syncer's threads, never under its locks; it should return quickly
+// (the reconciler enqueues the policy). Policies and certificates are written in parallel, each
+// kind one file at a time.
 #pragma once
 
 #include <atomic>
@@ -90,34 +91,46 @@ class Syncer {
   // The informers' on_delete: `cached` (as Admit returned it) asks for nothing any more.
   void Forget(ServedFile file, const k8s::Object& cached);
 
-  // Under mu_: writes the host's file from `obj`; returns the digest of what it asked for.
+  // Under the kind's lock: writes the host's file from `obj`; returns the digest of what it asked
+  // for.
   std::string AdmitLocked(ServedFile file, const k8s::Object& obj, Notices& notices,
                           std::vector<Target>& reloads);
-  // Under mu_: acts on a host that lost a claimant; `policy_key` is the policy of the one gone.
+  // Under the kind's lock: acts on a host that lost a claimant; `policy_key` is the policy of the
+  // one gone.
   void Vacate(ServedFile file, const std::optional<HostClaims::Vacated>& vacated,
               const std::string& policy_key, Notices& notices, std::vector<Target>& reloads);
-  // Reads the object again from the API and admits it (outside mu_).
+  // Reads the object again from the API and admits it (under no lock).
   void Reload(const Target& target);
   void Finish(const Notices& notices, const std::vector<Target>& reloads);
+  void Retry(const Target& target, bool again);
 
   // The background thread: removes orphans once every informer has synced, then retries.
   void Run();
   Status RemoveOrphans();
   bool SleepUnlessStopped(std::chrono::nanoseconds delay);
 
+  // One kind of served file: its claims, and the lock its writes and removals are made under.
+  // The two kinds live in different folders, so a policy and a certificate are written at once.
+  struct Kind {
+    std::mutex mu;
+    HostClaims claims;
+  };
+  Kind& KindOf(ServedFile file) { return kinds_[static_cast<int>(file)]; }
+
   k8s::Client& client_;
   const SyncerOptions options_;
   const std::function<void(const std::string&)> on_written_;
+  std::optional<ServeDir> dir_;  // set by Start() before any other thread runs
+  Kind kinds_[2];
 
-  mutable std::mutex mu_;  // guards everything below but the atomics and the informers
-  std::optional<ServeDir> dir_;
-  HostClaims claims_[2];      // indexed by ServedFile
+  std::mutex retries_mu_;     // taken after a kind's lock, never before
   std::set<Target> retries_;  // failed on the disk's side: read again and retried
-  SyncerStats stats_;
+  std::atomic<int64_t> written_{0}, removed_{0}, refused_{0}, failed_{0};
 
   std::vector<std::unique_ptr<k8s::Informer>> informers_;
   std::atomic<bool> ready_{false};
-  bool stopping_ = false;  // guarded by mu_; waits on wake_ see it
+  std::mutex stop_mu_;
+  bool stopping_ = false;  // guarded by stop_mu_; waits on wake_ see it
   std::condition_variable wake_;
   std::thread thread_;
 };
