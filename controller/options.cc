@@ -352,8 +352,9 @@ StatusOr<CommandLine> ParseOptions(const std::vector<std::string>& args,
   Options& options = command_line.options;
   options.leader_election_namespace = pod_namespace.empty() ? "default" : pod_namespace;
   for (const auto& [name, value] : parsed->options) {
+    const std::string& given = name;  // a lambda may not capture a structured binding
     const auto flag = std::find_if(std::begin(kFlags), std::end(kFlags),
-                                   [&](const Flag& f) { return f.name == name; });
+                                   [&](const Flag& f) { return f.name == given; });
     const Status status = flag->set(value, options);
     if (!status.ok()) {
       return InvalidArgumentError(name + " \"" + Printable(value) + "\": " + status.message() +

@@ -1,7 +1,8 @@
 # Certificates for the local mail stack, sourced by hack/mailstack.sh (needs its $pki, $state,
 # die and say). `make_certs` makes every certificate $state/certs.plan lists, with openssl: a
 # throwaway test CA and an untrusted CA (EC P-256, 10 years), then one server certificate per
-# plan line, reusing any that was made from the same line and is still in date. Profiles:
+# plan line, reusing any that was made from the same line and is still in date. Each leaf is
+# NAME.crt and NAME.key, and NAME.pem (the two in one file, as nginx reads them). Profiles:
 #   good, wrong-name   test CA, 1 year (remade with 30 days left)
 #   untrusted          the untrusted CA, 1 year
 #   expiring           test CA, 7 days (remade with 3 days left: always under the 14-day horizon)
@@ -66,7 +67,10 @@ leaf_is_current() {
 make_leaf() {
   local name=$1 profile=$2 names=$3 issuer=test-ca days=365
   local spec="$profile $names"
-  leaf_is_current "$name" "$profile" "$spec" && return 0
+  if leaf_is_current "$name" "$profile" "$spec"; then
+    [[ -f $pki/$name.pem ]] || combine_leaf "$name"
+    return 0
+  fi
   case $profile in
     good | wrong-name) ;;
     untrusted) issuer=untrusted-ca ;;
@@ -95,8 +99,16 @@ make_leaf() {
   fi
   # nginx workers run as nobody and read keys at handshake time; these are throwaway test keys.
   chmod 644 "$pki/$name.key"
+  combine_leaf "$name"
   echo $((EPOCHSECONDS + days * 86400)) >"$pki/$name.expires"
   echo "$spec" >"$pki/$name.spec"
+}
+
+# combine_leaf NAME: NAME.pem, the certificate then its key, the one file nginx reads for a host
+# (the production layout: one rename replaces both). Replaced by rename, never rewritten in place.
+combine_leaf() {
+  cat "$pki/$1.crt" "$pki/$1.key" >"$pki/$1.pem.tmp"
+  mv -f "$pki/$1.pem.tmp" "$pki/$1.pem"
 }
 
 make_certs() {

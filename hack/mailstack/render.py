@@ -6,7 +6,8 @@ Usage: render.py SCENARIOS.json STATE_DIR [BENCH_DOMAINS]
 Writes, under STATE_DIR:
   nsd/nsd.conf, nsd/zones/*.zone     one zone per scenario domain (plus bench zones)
   nginx/www/<host>/mta-sts.txt        the policy bodies (replaced by rename, only when changed)
-  nginx/certs/<host>.{crt,key}        symlinks into pki/ (nginx picks the certificate by file name)
+  nginx/certs/<host>.pem              symlinks into pki/ (nginx picks the certificate and key by
+                                      file name; the .pem holds the chain, then the key)
   smtpd.json                          the SMTP listeners for smtpd.py
   certs.plan                          one line per certificate to make: NAME PROFILE NAME,NAME,...
   stack.env, nginx/listen.conf        the addresses, for mailstack.sh and nginx
@@ -86,15 +87,14 @@ def write_https(state, world):
         shutil.rmtree(os.path.join(www, stale))
     wanted = set()
     for host, cert in world.host_certs.items():
-        for ext in ("crt", "key"):
-            link = os.path.join(certs, f"{host}.{ext}")
-            target = os.path.join("..", "..", "pki", f"{cert}.{ext}")
-            wanted.add(f"{host}.{ext}")
-            if os.path.islink(link) and os.readlink(link) == target:
-                continue
-            if os.path.lexists(link):
-                os.remove(link)
-            os.symlink(target, link)
+        link = os.path.join(certs, f"{host}.pem")
+        target = os.path.join("..", "..", "pki", f"{cert}.pem")
+        wanted.add(f"{host}.pem")
+        if os.path.islink(link) and os.readlink(link) == target:
+            continue
+        if os.path.lexists(link):
+            os.remove(link)
+        os.symlink(target, link)
     for stale in set(os.listdir(certs)) - wanted:
         os.remove(os.path.join(certs, stale))
 

@@ -64,11 +64,11 @@ bool WriteAll(int fd, int stop_fd, Clock::time_point deadline, std::string_view 
     const ssize_t n = send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
     if (n > 0) {
       bytes.remove_prefix(static_cast<size_t>(n));
-    } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
-      return false;
-    } else if (WaitFor(fd, POLLOUT, stop_fd, deadline) != Wait::kReady) {
-      return false;
+      continue;
     }
+    // A hard error, or the socket stays full until the deadline or a stop.
+    const bool retry = n == 0 || errno == EAGAIN || errno == EINTR;
+    if (!retry || WaitFor(fd, POLLOUT, stop_fd, deadline) != Wait::kReady) return false;
   }
   return true;
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Tests the production nginx config (charts/mta-sts-operator/files/nginx.conf) as the mail stack
 # runs it: only GET/HEAD of the policy file, the right headers, no redirects, hostile or unknown
-# SNI never serves anything, a policy or certificate replaced by rename is served on the next
-# request (no reload), any User-Agent. Needs the stack (ctest fixture "mailstack") and its MAILSTACK_* environment.
+# SNI never serves anything, a policy or a certificate with its key (one file, certs/<host>.pem,
+# read by both ssl_ directives) replaced by rename is served on the next request or handshake
+# with no reload, any User-Agent. Needs the stack (ctest fixture "mailstack") and its MAILSTACK_* environment.
 set -euo pipefail
 
 : "${MAILSTACK_CA_FILE:?run under ctest or after: eval \"\$(hack/mailstack.sh env)\"}"
@@ -68,13 +69,13 @@ test_other_methods_and_paths() {
     expect_eq "$method is told what is allowed" "$(header Allow)" "GET, HEAD"
   done
   for path in / /.well-known /.well-known/ /.well-known/mta-sts.txt/ /mta-sts.txt \
-    /certs/$good.key /www/$good/mta-sts.txt /.well-known/../nginx.conf /nginx.conf \
+    /certs/$good.pem /www/$good/mta-sts.txt /.well-known/../nginx.conf /nginx.conf \
     /logs/error.log; do
     expect_eq "GET $path -> 404" "$(fetch "$good" --path-as-is "https://$good:$port$path")" 404
     expect_eq "GET $path has no Location" "$(header Location)" ""
   done
   # Above the root nginx answers 400 before any location is chosen.
-  for path in /../nginx.conf /../../etc/passwd /.well-known/../../certs/$good.key; do
+  for path in /../nginx.conf /../../etc/passwd /.well-known/../../certs/$good.pem; do
     expect_eq "GET $path -> 400" "$(fetch "$good" --path-as-is "https://$good:$port$path")" 400
   done
   expect_eq "POST / -> 404" "$(fetch "$good" -X POST -d x "https://$good:$port/")" 404
@@ -121,25 +122,35 @@ replace_by_rename() {
   mv -fT "$2.tmp" "$2"
 }
 
+# nginx_pid: the master's pid; a reload would keep it, so reloads are told by the log below.
+nginx_pid() { cat "$prefix/logs/nginx.pid"; }
+reloads() { grep -c 'signal 1 (SIGHUP)\|reconfiguring' "$prefix/logs/error.log" || true; }
+
 test_certificate_renewal_is_served_at_once() {
-  local certs=$prefix/certs pki=$MTASTS_MAILSTACK_DIR/pki saved_crt saved_key
-  saved_crt=$(readlink "$certs/$scratch.crt")
-  saved_key=$(readlink "$certs/$scratch.key")
+  local certs=$prefix/certs pki=$MTASTS_MAILSTACK_DIR/pki saved pid reloaded
+  saved=$(readlink "$certs/$scratch.pem")
+  pid=$(nginx_pid)
+  reloaded=$(reloads)
+  expect_eq "the stack's file holds the certificate, then its key" \
+    "$(grep -o 'BEGIN [A-Z ]*' "$certs/$scratch.pem" | tr '\n' ,)" \
+    "BEGIN CERTIFICATE,BEGIN PRIVATE KEY,"
   printf 'subjectAltName=DNS:%s\n' "$scratch" >"$work/ext"
   openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$scratch" \
     -keyout "$work/renewed.key" -out "$work/renewed.csr" 2>/dev/null
   openssl x509 -req -in "$work/renewed.csr" -CA "$pki/test-ca.crt" -CAkey "$pki/test-ca.key" \
     -days 2 -set_serial "0x$(openssl rand -hex 8)" -extfile "$work/ext" \
     -out "$work/renewed.crt" 2>/dev/null
-  replace_by_rename "$work/renewed.key" "$certs/$scratch.key"
-  replace_by_rename "$work/renewed.crt" "$certs/$scratch.crt"
+  # A new certificate with a new key: one file, one rename, as the operator's syncer writes it.
+  cat "$work/renewed.crt" "$pki/test-ca.crt" "$work/renewed.key" >"$work/renewed.pem"
+  replace_by_rename "$work/renewed.pem" "$certs/$scratch.pem"
   expect_eq "renewed certificate served at the next handshake" "$(served_serial $scratch)" \
     "$(openssl x509 -in "$work/renewed.crt" -noout -serial)"
   expect_eq "renewed certificate verifies" "$(fetch_policy $scratch)" 200
-  ln -sfn "$saved_key" "$certs/$scratch.key"
-  ln -sfn "$saved_crt" "$certs/$scratch.crt"
+  ln -sfn "$saved" "$certs/$scratch.pem"
   expect_eq "the stack's certificate is back" "$(served_serial $scratch)" \
-    "$(openssl x509 -in "$certs/$scratch.crt" -noout -serial)"
+    "$(openssl x509 -in "$certs/$scratch.pem" -noout -serial)"
+  expect_eq "no reload: the same master" "$(nginx_pid)" "$pid"
+  expect_eq "no reload: none logged" "$(reloads)" "$reloaded"
 }
 
 test_user_agents() {

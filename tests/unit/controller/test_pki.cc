@@ -33,7 +33,7 @@ struct TestCa::Identity {
   std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key{EVP_EC_gen("P-256"), &EVP_PKEY_free};
   std::unique_ptr<X509, decltype(&X509_free)> cert{X509_new(), &X509_free};
 
-  Identity(const std::string& dns_name, const Identity* issuer) {
+  Identity(const std::string& dns_name, const std::string& common_name, const Identity* issuer) {
     static long serial = 1;
     X509* c = cert.get();
     X509_set_version(c, 2);
@@ -41,7 +41,8 @@ struct TestCa::Identity {
     X509_gmtime_adj(X509_getm_notBefore(c), -3600);
     X509_gmtime_adj(X509_getm_notAfter(c), 86400);
     X509_NAME_add_entry_by_txt(X509_get_subject_name(c), "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>(dns_name.c_str()), -1, -1, 0);
+                               reinterpret_cast<const unsigned char*>(common_name.c_str()), -1, -1,
+                               0);
     X509* signer = issuer != nullptr ? issuer->cert.get() : c;
     X509_set_issuer_name(c, X509_get_subject_name(signer));
     X509_set_pubkey(c, key.get());
@@ -66,13 +67,15 @@ struct TestCa::Identity {
   }
 };
 
-TestCa::TestCa() : ca_(std::make_unique<Identity>("Syncer Test CA", nullptr)) {}
+TestCa::TestCa() : ca_(std::make_unique<Identity>("Syncer Test CA", "Syncer Test CA", nullptr)) {}
 TestCa::~TestCa() = default;
 
-TlsFiles TestCa::Leaf(const std::string& dns_name) const {
-  Identity leaf(dns_name, ca_.get());
+TlsFiles TestCa::Leaf(const std::string& dns_name, const std::string& common_name) const {
+  Identity leaf(dns_name, common_name.empty() ? dns_name : common_name, ca_.get());
   return {leaf.CertPem() + ca_->CertPem(), leaf.KeyPem()};
 }
+
+std::string TestCa::CaPem() const { return ca_->CertPem(); }
 
 std::string TestCa::Encrypted(const std::string& key_pem) {
   BIO* in = BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size()));

@@ -18,8 +18,11 @@ class TestCa {
   TestCa();
   ~TestCa();
 
-  // A leaf for `dns_name`, valid from an hour ago for a day.
-  TlsFiles Leaf(const std::string& dns_name) const;
+  // A leaf for `dns_name`, valid from an hour ago for a day; its subject's CN is `common_name`
+  // when given (to tell two leaves for one name apart), else dns_name.
+  TlsFiles Leaf(const std::string& dns_name, const std::string& common_name = "") const;
+  // The CA certificate, to trust.
+  std::string CaPem() const;
   // `key` encrypted with a pass phrase (PKCS#8, AES-256-CBC).
   static std::string Encrypted(const std::string& key_pem);
 
