@@ -120,9 +120,11 @@ class TestCa:
 
 
 def _write(path, data, mode):
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    """Writes a temp file then renames it: a reader waiting for the file sees it whole."""
+    fd = os.open(path + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     with os.fdopen(fd, "wb") as f:
         f.write(data)
+    os.rename(path + ".tmp", path)
 
 
 def parse_duration(text):

@@ -112,6 +112,7 @@ spec:
                 steps = [lambda: serve(data), lambda: publish(policy_id)]
                 for step in steps if first == "serve" else reversed(steps):
                     step()
+                    time.sleep(0.5)  # a breach longer than the samples' resolution
             problems = world.announced_before_served({nginx.endpoint: served}, dns, data,
                                                      policy_id)
             if first == "serve":

@@ -61,14 +61,26 @@ class Client:
                 self.context.load_cert_chain(
                     cert, _material(user, "client-key", scratch, "client.key"))
         self.local = threading.local()
+        self.lock, self.connections = threading.Lock(), []
 
-    def _connection(self, fresh=False, timeout=None):
-        if fresh or getattr(self.local, "conn", None) is None:
-            if getattr(self.local, "conn", None) is not None:
-                self.local.conn.close()
-            self.local.conn = http.client.HTTPSConnection(
-                self.host, self.port, context=self.context, timeout=timeout or self.timeout)
-        return self.local.conn
+    def _connection(self, fresh=False):
+        conn = getattr(self.local, "conn", None)
+        if fresh or conn is None:
+            with self.lock:
+                if conn is not None:
+                    conn.close()
+                    self.connections.remove(conn)
+                conn = http.client.HTTPSConnection(self.host, self.port, context=self.context,
+                                                   timeout=self.timeout)
+                self.connections.append(conn)
+            self.local.conn = conn
+        return conn
+
+    def close(self):
+        """Closes the keep-alive connection of every thread."""
+        with self.lock:
+            for conn in self.connections:
+                conn.close()
 
     def _headers(self, content_type=None, accept="application/json"):
         headers = {"Accept": accept}
@@ -93,7 +105,6 @@ class Client:
                 payload = resp.read()
                 break
             except (OSError, http.client.HTTPException):  # ssl errors are OSErrors
-                self.local.conn = None
                 if attempt == 1:
                     raise
         if resp.status // 100 != 2:
