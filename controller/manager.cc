@@ -300,19 +300,24 @@ class OperatorManager final : public Manager {
     return OkStatus();
   }
 
-  // Waits (bounded) for the caches, so a restarted leader compares with what exists instead of
-  // writing it all again; a cache whose CRD is missing never syncs and is not waited for long.
+  // Starts the workers once the caches are synced (waiting at most 30 s), so a restarted leader
+  // compares with what exists instead of writing it all again; a cache whose CRD is missing
+  // never syncs and is not waited for long. The wait runs on a thread of its own: the elector's
+  // callback must return at once, or the lease goes unrenewed.
   void StartWorkers(std::stop_token leadership) {
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (!leadership.stop_requested() && std::chrono::steady_clock::now() < give_up &&
-           !(policies_.HasSynced() && config_maps_.HasSynced() && certificates_.HasSynced() &&
-             dns_endpoints_.HasSynced())) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    workers_.Start(options_.workers, leadership);
+    starter_ = std::thread([this, leadership] {
+      const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+      while (!leadership.stop_requested() && std::chrono::steady_clock::now() < give_up &&
+             !(policies_.HasSynced() && config_maps_.HasSynced() && certificates_.HasSynced() &&
+               dns_endpoints_.HasSynced())) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      workers_.Start(options_.workers, leadership);
+    });
   }
 
   void Shutdown() {
+    if (starter_.joinable()) starter_.join();
     workers_.Stop(k8s::Drain::kNo);
     for (InformerSet* set : {&policies_, &config_maps_, &certificates_, &dns_endpoints_}) {
       set->Stop();
@@ -337,6 +342,7 @@ class OperatorManager final : public Manager {
   InformerSet dns_endpoints_;
   std::unique_ptr<k8s::Informer> endpoint_slices_;
   std::unique_ptr<Syncer> syncer_;
+  std::thread starter_;  // StartWorkers' wait for the caches
   Reconciler reconciler_;
   k8s::Workers workers_;
   http::Registry registry_;

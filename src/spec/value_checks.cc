@@ -52,6 +52,15 @@ Status ValidatePolicyDomain(std::string_view domain) {
     return InvalidArgumentError(quoted + " looks like an IP address; MTA-STS applies to " +
                                 "domain names (RFC 8461 §3.4)");
   }
+  // The policy host mta-sts.<domain> is a name too, and a name has at most 253 characters.
+  constexpr std::size_t kMaxName = 253;
+  constexpr std::string_view kPolicyHostLabel = "mta-sts.";
+  if (domain.size() + kPolicyHostLabel.size() > kMaxName) {
+    return InvalidArgumentError(
+        quoted + " has " + std::to_string(domain.size()) + " characters: the policy host mta-sts." +
+        "<domain> would pass the 253 characters a DNS name may have; at most " +
+        std::to_string(kMaxName - kPolicyHostLabel.size()) + " are possible");
+  }
   return OkStatus();
 }
 

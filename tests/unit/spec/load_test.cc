@@ -161,6 +161,23 @@ INSTANTIATE_TEST_SUITE_P(
                 "4:3: error: spec: expected a mapping of fields, got a list"}),
     [](const auto& info) { return info.param.name; });
 
+// The CRD allows 253 characters, but mta-sts.<domain> must fit in 253 too.
+TEST(LoadTest, DomainLeavesRoomForThePolicyHost) {
+  const std::string label(60, 'a');
+  const std::string fits = label + "." + label + "." + label + "." + label.substr(0, 58) + ".com";
+  ASSERT_EQ(fits.size(), 245u);
+  EXPECT_TRUE(
+      LoadMtaStsPolicy(std::string(kHeader) + "spec: {domain: " + fits + ", mode: none}\n").policy);
+  const std::string too_long = "a" + fits;
+  const LoadResult result =
+      LoadMtaStsPolicy(std::string(kHeader) + "spec: {domain: " + too_long + ", mode: none}\n");
+  EXPECT_FALSE(result.policy);
+  ASSERT_FALSE(result.diagnostics.empty());
+  EXPECT_NE(FormatDiagnostic(result.diagnostics.front()).find("at most 245 are possible"),
+            std::string::npos)
+      << FormatDiagnostic(result.diagnostics.front());
+}
+
 TEST(LoadTest, CollectsEveryProblem) {
   LoadResult result = LoadMtaStsPolicy(
       "apiVersion: v1\nkind: Policy\nspec:\n  domain: EXAMPLE\n  mode: strict\n  foo: 1\n");
