@@ -209,16 +209,23 @@ void Syncer::Finish(const Notices& notices, const std::vector<Target>& reloads) 
 void Syncer::Reload(const Target& target) {
   const auto& [file, key] = target;
   const size_t slash = key.find('/');
-  auto obj = client_.Get(SourceOf(file), key.substr(0, slash), key.substr(slash + 1));
-  if (obj.ok()) {
-    Admit(file, std::move(obj).value());
-    return;
+  Notices notices;
+  std::vector<Target> reloads;
+  {
+    // Read under the lock: an event the informer brings meanwhile waits and is admitted after
+    // this, so an older version read here can never overwrite a newer one.
+    std::lock_guard<std::mutex> lock(KindOf(file).mu);
+    auto obj = client_.Get(SourceOf(file), key.substr(0, slash), key.substr(slash + 1));
+    if (obj.ok()) {
+      AdmitLocked(file, *obj, notices, reloads);
+    } else if (obj.status().code() != StatusCode::kNotFound) {  // NotFound: its delete follows
+      ++failed_;
+      Retry(target, true);
+      LogWarning("syncer: reading an object again failed; will retry",
+                 {{"object", key}, {"file", FileName(file)}, {"error", obj.status().ToString()}});
+    }
   }
-  if (obj.status().code() == StatusCode::kNotFound) return;  // its delete event follows
-  ++failed_;
-  Retry(target, true);
-  LogWarning("syncer: reading an object again failed; will retry",
-             {{"object", key}, {"file", FileName(file)}, {"error", obj.status().ToString()}});
+  Finish(notices, reloads);
 }
 
 void Syncer::Retry(const Target& target, bool again) {
