@@ -87,22 +87,16 @@ StatusOr<TlsPair> ReadTlsPair(const k8s::Object& secret) {
 }
 
 k8s::Object CachedForm(const k8s::Object& obj, std::string_view digest) {
-  k8s::Object cached = k8s::Object::object();
-  for (const char* field : {"apiVersion", "kind"}) {
-    if (const k8s::Object& value = Field(obj, field); value.is_string()) cached[field] = value;
-  }
   const k8s::Object& meta = Field(obj, "metadata");
-  k8s::Object& kept = cached["metadata"] = k8s::Object::object();
-  for (const char* field :
-       {"name", "namespace", "uid", "resourceVersion", "labels", "ownerReferences"}) {
+  k8s::Object kept = k8s::Object::object();
+  for (const char* field : {"name", "namespace", "resourceVersion"}) {
     if (const k8s::Object& value = Field(meta, field); !value.is_null()) kept[field] = value;
   }
   for (std::string_view name : {kPolicyHostAnnotation, kPolicyKeyAnnotation}) {
     std::string value = Annotation(obj, name);
     if (!value.empty()) kept["annotations"][std::string(name)] = value;
   }
-  cached["digest"] = std::string(digest);
-  return cached;
+  return {{"metadata", std::move(kept)}, {"digest", std::string(digest)}};
 }
 
 }  // namespace mtasts::controller

@@ -33,9 +33,10 @@ struct TlsPair {
 };
 StatusOr<TlsPair> ReadTlsPair(const k8s::Object& secret);
 
-// What the syncer's informers keep of an object instead of the object: apiVersion, kind, and of
-// its metadata the name, namespace, uid, resourceVersion, labels, ownerReferences and the
-// mtasts.io annotations; plus "digest": `digest` of the bytes it asks to serve. Never its data.
+// What the syncer's informers keep of an object instead of the object: of its metadata only what
+// the syncer reads again (name, namespace, resourceVersion and the mtasts.io annotations), plus
+// "digest": `digest` of the bytes it asked to serve. Never its data: with 10,000 policies every
+// byte kept per object costs 20 KB.
 k8s::Object CachedForm(const k8s::Object& obj, std::string_view digest);
 
 }  // namespace mtasts::controller

@@ -12,6 +12,10 @@ namespace {
 
 constexpr ServedFile kFiles[] = {ServedFile::kPolicy, ServedFile::kCertificate};
 
+// With 10,000 policies on the local control plane, 100 Secrets a page instead of 500 took the
+// syncer's resident memory from 66 to 56 MiB (tests/bench/syncer_bench.cc).
+constexpr int64_t kSecretsPerPage = 100;
+
 std::string_view FileName(ServedFile file) {
   return file == ServedFile::kPolicy ? "policy" : "certificate";
 }
@@ -67,6 +71,9 @@ Status Syncer::Start() {
         return Admit(file, std::move(obj));
       };
       informer_options.clock = options_.clock;
+      // A page of Secrets is parsed whole before its data is written and dropped: small pages
+      // keep that peak, and with it the heap the process holds on to afterwards, low.
+      if (file == ServedFile::kCertificate) informer_options.page_size = kSecretsPerPage;
       k8s::InformerHandlers handlers;
       handlers.on_delete = [this, file](const k8s::Object& cached) { Forget(file, cached); };
       informers_.push_back(std::make_unique<k8s::Informer>(
@@ -202,16 +209,23 @@ void Syncer::Finish(const Notices& notices, const std::vector<Target>& reloads) 
 void Syncer::Reload(const Target& target) {
   const auto& [file, key] = target;
   const size_t slash = key.find('/');
-  auto obj = client_.Get(SourceOf(file), key.substr(0, slash), key.substr(slash + 1));
-  if (obj.ok()) {
-    Admit(file, std::move(obj).value());
-    return;
+  Notices notices;
+  std::vector<Target> reloads;
+  {
+    // Read under the lock: an event the informer brings meanwhile waits and is admitted after
+    // this, so an older version read here can never overwrite a newer one.
+    std::lock_guard<std::mutex> lock(KindOf(file).mu);
+    auto obj = client_.Get(SourceOf(file), key.substr(0, slash), key.substr(slash + 1));
+    if (obj.ok()) {
+      AdmitLocked(file, *obj, notices, reloads);
+    } else if (obj.status().code() != StatusCode::kNotFound) {  // NotFound: its delete follows
+      ++failed_;
+      Retry(target, true);
+      LogWarning("syncer: reading an object again failed; will retry",
+                 {{"object", key}, {"file", FileName(file)}, {"error", obj.status().ToString()}});
+    }
   }
-  if (obj.status().code() == StatusCode::kNotFound) return;  // its delete event follows
-  ++failed_;
-  Retry(target, true);
-  LogWarning("syncer: reading an object again failed; will retry",
-             {{"object", key}, {"file", FileName(file)}, {"error", obj.status().ToString()}});
+  Finish(notices, reloads);
 }
 
 void Syncer::Retry(const Target& target, bool again) {

@@ -99,7 +99,7 @@ class Syncer {
   // one gone.
   void Vacate(ServedFile file, const std::optional<HostClaims::Vacated>& vacated,
               const std::string& policy_key, Notices& notices, std::vector<Target>& reloads);
-  // Reads the object again from the API and admits it (under no lock).
+  // Reads the object again from the API and admits it.
   void Reload(const Target& target);
   void Finish(const Notices& notices, const std::vector<Target>& reloads);
   void Retry(const Target& target, bool again);

@@ -3,8 +3,10 @@
 // written), the memory the syncer holds for them (heap and RSS, after malloc_trim), the time from
 // one ConfigMap update to its new bytes on disk, and what a restart with nothing changed writes.
 //
-//   syncer_bench [N] [SERVE_DIR]     defaults: 10000, a fresh folder under /tmp
-//   (KUBECONFIG must point at the control plane; syncer_bench.sh does that)
+//   syncer_bench [N] [SERVE_DIR] [NAMESPACE]
+//     defaults: 10000, a fresh folder under /tmp, a new namespace; an existing NAMESPACE (from an
+//     earlier run with the same N) is used as it is, so runs can be compared without making the
+//     objects again. KUBECONFIG must point at the control plane; syncer_bench.sh does that.
 #include <malloc.h>
 #include <unistd.h>
 
@@ -37,18 +39,30 @@ using SteadyClock = std::chrono::steady_clock;
 
 struct Memory {
   long heap = 0;  // bytes in use by malloc
+  long free = 0;  // bytes malloc holds but does not use (fragmentation), after trimming
   long rss = 0;   // resident bytes
 };
 
 Memory MeasureMemory() {
   malloc_trim(0);
   Memory m;
-  m.heap = static_cast<long>(mallinfo2().uordblks);
+  struct mallinfo2 info = mallinfo2();
+  m.heap = static_cast<long>(info.uordblks);
+  m.free = static_cast<long>(info.fordblks);
   std::ifstream statm("/proc/self/statm");
   long pages = 0, resident = 0;
   statm >> pages >> resident;
   m.rss = resident * sysconf(_SC_PAGESIZE);
   return m;
+}
+
+int Threads() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("Threads:", 0) == 0) return std::atoi(line.c_str() + 8);
+  }
+  return 0;
 }
 
 double Seconds(SteadyClock::duration d) { return std::chrono::duration<double>(d).count(); }
@@ -138,14 +152,17 @@ int main(int argc, char** argv) {
   auto client = k8s::NewRestClient(*config);
   if (!client.ok()) Die(client.status());
 
-  const std::string ns = "syncer-bench-" + std::to_string(getpid());
+  const std::string ns = argc > 3 ? argv[3] : "syncer-bench-" + std::to_string(getpid());
   auto made_ns = (*client)->Create({"", "v1", "namespaces", "Namespace", false},
                                    {{"metadata", {{"name", ns}}}});
-  if (!made_ns.ok()) Die(made_ns.status());
   auto start = SteadyClock::now();
-  CreateObjects(**client, ns, n);
-  std::printf("created %d ConfigMaps and %d Secrets in %.1f s (not the measured figure)\n", n, n,
-              Seconds(SteadyClock::now() - start));
+  if (made_ns.ok()) {
+    CreateObjects(**client, ns, n);
+    std::printf("created %d ConfigMaps and %d Secrets in %.1f s (not the measured figure)\n", n,
+                n, Seconds(SteadyClock::now() - start));
+  } else if (made_ns.status().code() != StatusCode::kAlreadyExists) {
+    Die(made_ns.status());
+  }
 
   SyncerOptions options;
   options.serve_dir = serve_dir;
@@ -165,9 +182,10 @@ int main(int argc, char** argv) {
                 static_cast<long long>(stats.refused));
     std::printf(
         "syncer memory for %d policies: %.1f MiB heap (%.0f B each), %.1f MiB RSS; "
-        "process RSS %.1f MiB\n",
+        "process RSS %.1f MiB, of which %.1f MiB held free by malloc; %d threads\n",
         n, double(after.heap - before.heap) / (1 << 20), double(after.heap - before.heap) / n,
-        double(after.rss - before.rss) / (1 << 20), double(after.rss) / (1 << 20));
+        double(after.rss - before.rss) / (1 << 20), double(after.rss) / (1 << 20),
+        double(after.free) / (1 << 20), Threads());
 
     // One change, from the update call to its bytes on disk, a few times.
     const std::filesystem::path file =

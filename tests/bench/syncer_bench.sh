@@ -2,7 +2,8 @@
 # Runs the syncer benchmark against the local control plane: starts it if it is not up (and stops
 # it again afterwards), and prints the figures.
 #
-#   tests/bench/syncer_bench.sh [BUILD_DIR] [N] [SERVE_DIR]     defaults: build 10000 (a /tmp folder)
+#   tests/bench/syncer_bench.sh [BUILD_DIR] [N] [SERVE_DIR] [NAMESPACE]
+#   defaults: build 10000, a /tmp folder, a new namespace (see syncer_bench.cc)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build}
@@ -19,4 +20,4 @@ trap cleanup EXIT
 
 eval "$("$cp" env)"
 cmake --build "$build" --target syncer_bench >&2
-"$build/tests/bench/syncer_bench" "$n" "${3:-}"
+"$build/tests/bench/syncer_bench" "$n" "${3:-}" ${4:+"$4"}
