@@ -126,7 +126,7 @@ TEST_F(ServerTest, ASlowClientIsCutOff) {
     const auto start = steady_clock::now();
     RawClient client(port());
     if (!sent.empty()) client.Send(sent);
-    const std::string answer = client.ReadAll();
+    std::string answer = client.ReadAll();
     EXPECT_GE(steady_clock::now() - start, milliseconds(200)) << sent;
     EXPECT_LT(steady_clock::now() - start, milliseconds(1500)) << sent;
     return answer;
