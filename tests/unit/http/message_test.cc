@@ -7,7 +7,7 @@
 namespace mtasts::http {
 namespace {
 
-using std::string_view_literals::operator""sv;
+using namespace std::string_view_literals;  // "...\0..."sv keeps the NUL
 
 constexpr std::string_view kHealthy =
     "POST /report?from=a&x=1 HTTP/1.1\r\n"
