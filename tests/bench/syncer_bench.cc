@@ -158,8 +158,8 @@ int main(int argc, char** argv) {
   auto start = SteadyClock::now();
   if (made_ns.ok()) {
     CreateObjects(**client, ns, n);
-    std::printf("created %d ConfigMaps and %d Secrets in %.1f s (not the measured figure)\n", n,
-                n, Seconds(SteadyClock::now() - start));
+    std::printf("created %d ConfigMaps and %d Secrets in %.1f s (not the measured figure)\n", n, n,
+                Seconds(SteadyClock::now() - start));
   } else if (made_ns.status().code() != StatusCode::kAlreadyExists) {
     Die(made_ns.status());
   }
