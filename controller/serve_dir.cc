@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <filesystem>
+#include <initializer_list>
 #include <system_error>
 
 #include "base/printable.h"
@@ -165,8 +166,9 @@ StatusOr<ServeDir> ServeDir::Open(const std::string& root, ServeDirOptions optio
   RETURN_IF_ERROR(MakeDirectory(JoinPath({root, kCerts}), 0750, st.st_gid));
   RETURN_IF_ERROR(RemoveTempFiles(JoinPath({root, kCerts})));
   ASSIGN_OR_RETURN(std::vector<std::string> hosts, dir.Hosts(ServedFile::kPolicy));
-  for (const std::string& host : hosts)
+  for (const std::string& host : hosts) {
     RETURN_IF_ERROR(RemoveTempFiles(JoinPath({root, kWww, host})));
+  }
   return dir;
 }
 
