@@ -33,7 +33,7 @@ class HostClaims {
   // `key` claims nothing any more (it was deleted, lost its label, or names a bad host).
   std::optional<Vacated> Drop(const std::string& key);
 
-  bool IsClaimed(const std::string& host) const { return claimants_.count(host) != 0; }
+  bool IsClaimed(const std::string& host) const { return claimants_.contains(host); }
   // The host `key` claims, or "".
   std::string HostOf(const std::string& key) const;
 

@@ -1,14 +1,14 @@
 #include "controller/serve_dir.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
-#include <memory>
+#include <filesystem>
+#include <initializer_list>
+#include <system_error>
 
 #include "base/printable.h"
 #include "controller/tls_pair.h"
@@ -19,15 +19,33 @@ namespace {
 constexpr std::string_view kHostPrefix = "mta-sts.";
 // The longest host nginx's map admits: a DNS name's 253 characters.
 constexpr size_t kMaxHost = 253;
+constexpr std::string_view kWww = "www";
+constexpr std::string_view kCerts = "certs";
 constexpr std::string_view kPolicyFile = "mta-sts.txt";
 constexpr std::string_view kCertificateSuffix = ".pem";
 // Temporary files are ".<name>.tmp.XXXXXX" beside the file they replace: hidden from the hosts
 // nginx's map admits (which start with "mta-sts."), and recognised after a crash.
 constexpr std::string_view kTempMarker = ".tmp.";
 
+// The parts joined with "/".
+std::string JoinPath(std::initializer_list<std::string_view> parts) {
+  std::string path;
+  for (std::string_view part : parts) {
+    if (!path.empty()) path += '/';
+    path += part;
+  }
+  return path;
+}
+
+Status ErrorCodeStatus(std::string_view what, const std::string& path,
+                       const std::error_code& error) {
+  std::string message(what);
+  message.append(" ").append(path).append(": ").append(error.message());
+  return UnavailableError(std::move(message));
+}
+
 Status Errno(std::string_view what, const std::string& path) {
-  int error = errno;
-  return UnavailableError(std::string(what) + " " + path + ": " + std::strerror(error));
+  return ErrorCodeStatus(what, path, std::error_code(errno, std::generic_category()));
 }
 
 bool IsTempName(std::string_view name) {
@@ -51,20 +69,16 @@ Status SyncDirectory(const std::string& dir) {
   return OkStatus();
 }
 
-// The names in `dir` (not "." or ".."); an absent directory has none.
+// The names in `dir`; an absent directory has none.
 StatusOr<std::vector<std::string>> Entries(const std::string& dir) {
-  struct CloseDir {
-    void operator()(DIR* handle) const { ::closedir(handle); }
-  };
-  std::unique_ptr<DIR, CloseDir> handle(::opendir(dir.c_str()));
-  if (handle == nullptr) {
-    if (errno == ENOENT) return std::vector<std::string>();
-    return Errno("cannot list", dir);
-  }
   std::vector<std::string> names;
-  while (const dirent* entry = ::readdir(handle.get())) {
-    std::string_view name = entry->d_name;
-    if (name != "." && name != "..") names.emplace_back(name);
+  std::error_code error;
+  std::filesystem::directory_iterator it(dir, error);
+  for (; !error && it != std::filesystem::directory_iterator(); it.increment(error)) {
+    names.push_back(it->path().filename().string());
+  }
+  if (error && error != std::errc::no_such_file_or_directory) {
+    return ErrorCodeStatus("cannot list", dir, error);
   }
   return names;
 }
@@ -109,7 +123,7 @@ Status MakeDirectory(const std::string& path, mode_t mode, gid_t group) {
 Status RemoveTempFiles(const std::string& dir) {
   ASSIGN_OR_RETURN(std::vector<std::string> names, Entries(dir));
   for (const std::string& name : names) {
-    std::string path = dir + "/" + name;
+    std::string path = JoinPath({dir, name});
     if (IsTempName(name) && ::unlink(path.c_str()) != 0 && errno != ENOENT) {
       return Errno("cannot remove the leftover temporary file", path);
     }
@@ -148,40 +162,43 @@ StatusOr<ServeDir> ServeDir::Open(const std::string& root, ServeDirOptions optio
     return FailedPreconditionError("the serve directory " + root + " is not a directory");
   }
   ServeDir dir(root, st.st_gid, std::move(options));
-  RETURN_IF_ERROR(MakeDirectory(root + "/www", 0755, -1));
-  RETURN_IF_ERROR(MakeDirectory(root + "/certs", 0750, st.st_gid));
-  RETURN_IF_ERROR(RemoveTempFiles(root + "/certs"));
+  RETURN_IF_ERROR(MakeDirectory(JoinPath({root, kWww}), 0755, -1));
+  RETURN_IF_ERROR(MakeDirectory(JoinPath({root, kCerts}), 0750, st.st_gid));
+  RETURN_IF_ERROR(RemoveTempFiles(JoinPath({root, kCerts})));
   ASSIGN_OR_RETURN(std::vector<std::string> hosts, dir.Hosts(ServedFile::kPolicy));
-  for (const std::string& host : hosts) RETURN_IF_ERROR(RemoveTempFiles(root + "/www/" + host));
+  for (const std::string& host : hosts) {
+    RETURN_IF_ERROR(RemoveTempFiles(JoinPath({root, kWww, host})));
+  }
   return dir;
 }
 
 std::string ServeDir::PathOf(ServedFile file, std::string_view host) const {
   if (file == ServedFile::kPolicy) {
-    return root_ + "/www/" + std::string(host) + "/" + std::string(kPolicyFile);
+    return JoinPath({root_, kWww, host, kPolicyFile});
   }
-  return root_ + "/certs/" + std::string(host) + std::string(kCertificateSuffix);
+  return JoinPath({root_, kCerts, std::string(host).append(kCertificateSuffix)});
 }
 
-StatusOr<bool> ServeDir::WritePolicy(std::string_view host, std::string_view policy) {
+StatusOr<bool> ServeDir::WritePolicy(std::string_view host, std::string_view policy) const {
   RETURN_IF_ERROR(CheckPolicyHost(host));
-  std::string dir = root_ + "/www/" + std::string(host);
+  std::string dir = JoinPath({root_, kWww, host});
   RETURN_IF_ERROR(MakeDirectory(dir, 0755, -1));
   return Replace(dir, std::string(kPolicyFile), policy, 0644);
 }
 
 StatusOr<bool> ServeDir::WriteCertificate(std::string_view host, std::string_view chain_pem,
-                                          std::string_view key_pem) {
+                                          std::string_view key_pem) const {
   RETURN_IF_ERROR(CheckPolicyHost(host));
   ASSIGN_OR_RETURN(std::string pem, CombineTlsPair(chain_pem, key_pem));
-  return Replace(root_ + "/certs", std::string(host) + std::string(kCertificateSuffix), pem, 0640);
+  return Replace(JoinPath({root_, kCerts}), std::string(host).append(kCertificateSuffix), pem,
+                 0640);
 }
 
 StatusOr<bool> ServeDir::Replace(const std::string& dir, const std::string& name,
-                                 std::string_view bytes, mode_t mode) {
-  const std::string path = dir + "/" + name;
+                                 std::string_view bytes, mode_t mode) const {
+  const std::string path = JoinPath({dir, name});
   if (Holds(path, bytes)) return false;
-  std::string temp = dir + "/." + name + std::string(kTempMarker) + "XXXXXX";
+  std::string temp = JoinPath({dir, "." + name}).append(kTempMarker).append("XXXXXX");
   Fd fd(::mkstemp(temp.data()));
   if (fd.fd < 0) return Errno("cannot create a temporary file in", dir);
   auto fail = [&](std::string_view what) {
@@ -198,7 +215,9 @@ StatusOr<bool> ServeDir::Replace(const std::string& dir, const std::string& name
   // The key is for nginx's workers alone: they read it through the serve directory's group.
   bool group_only = (mode & S_IROTH) == 0;
   if (group_only && ::fchown(fd.fd, -1, group_) != 0) {
-    return fail("cannot give the serve directory's group " + std::to_string(group_) + " to");
+    return fail(std::string("cannot give the serve directory's group ")
+                    .append(std::to_string(group_))
+                    .append(" to"));
   }
   if (::fchmod(fd.fd, mode) != 0) return fail("cannot set the mode of");
   if (::fsync(fd.fd) != 0) return fail("cannot sync");
@@ -208,7 +227,7 @@ StatusOr<bool> ServeDir::Replace(const std::string& dir, const std::string& name
   return true;
 }
 
-StatusOr<bool> ServeDir::Remove(ServedFile file, std::string_view host) {
+StatusOr<bool> ServeDir::Remove(ServedFile file, std::string_view host) const {
   RETURN_IF_ERROR(CheckPolicyHost(host));
   const std::string path = PathOf(file, host);
   bool removed = ::unlink(path.c_str()) == 0;
@@ -218,7 +237,7 @@ StatusOr<bool> ServeDir::Remove(ServedFile file, std::string_view host) {
     // The host's folder goes too, unless something that is not ours is left in it.
     if (::rmdir(parent.c_str()) == 0) {
       removed = true;
-      parent = root_ + "/www";
+      parent = JoinPath({root_, kWww});
     } else if (errno != ENOENT && errno != ENOTEMPTY && errno != EEXIST) {
       return Errno("cannot remove the directory", parent);
     }
@@ -229,7 +248,7 @@ StatusOr<bool> ServeDir::Remove(ServedFile file, std::string_view host) {
 
 StatusOr<std::vector<std::string>> ServeDir::Hosts(ServedFile file) const {
   const bool policy = file == ServedFile::kPolicy;
-  const std::string dir = root_ + (policy ? "/www" : "/certs");
+  const std::string dir = JoinPath({root_, policy ? kWww : kCerts});
   ASSIGN_OR_RETURN(std::vector<std::string> names, Entries(dir));
   std::vector<std::string> hosts;
   for (std::string& name : names) {
@@ -238,7 +257,7 @@ StatusOr<std::vector<std::string>> ServeDir::Hosts(ServedFile file) const {
       name.resize(name.size() - kCertificateSuffix.size());
     }
     if (!CheckPolicyHost(name).ok()) continue;
-    if (policy && !IsDirectory(dir + "/" + name)) continue;
+    if (policy && !IsDirectory(JoinPath({dir, name}))) continue;
     hosts.push_back(std::move(name));
   }
   std::sort(hosts.begin(), hosts.end());

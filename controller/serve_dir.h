@@ -53,13 +53,13 @@ class ServeDir {
 
   // Each of these returns true when it changed what is on disk, false when there was nothing to
   // do (the same bytes are there already, or the file is absent already).
-  StatusOr<bool> WritePolicy(std::string_view host, std::string_view policy);
+  StatusOr<bool> WritePolicy(std::string_view host, std::string_view policy) const;
   // The pair is checked and combined by CombineTlsPair first; when it is refused (kInvalidArgument
   // with the reason), the file that was there stays as it was.
   StatusOr<bool> WriteCertificate(std::string_view host, std::string_view chain_pem,
-                                  std::string_view key_pem);
+                                  std::string_view key_pem) const;
   // Removes the host's file; for a policy also its folder, once nothing else is in it.
-  StatusOr<bool> Remove(ServedFile file, std::string_view host);
+  StatusOr<bool> Remove(ServedFile file, std::string_view host) const;
 
   // The hosts that have a file of this kind on disk (for a policy: a folder under www/), sorted.
   StatusOr<std::vector<std::string>> Hosts(ServedFile file) const;
@@ -73,7 +73,7 @@ class ServeDir {
 
   // Writes `bytes` to dir/name unless it holds them already (see the header comment).
   StatusOr<bool> Replace(const std::string& dir, const std::string& name, std::string_view bytes,
-                         mode_t mode);
+                         mode_t mode) const;
 
   std::string root_;
   gid_t group_;  // of root_: given to what nginx's workers must read

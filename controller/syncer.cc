@@ -35,7 +35,7 @@ std::string PolicyKeyOf(const k8s::Object& obj) {
 }
 
 // Writes what `obj` asks for into `dir`; sets *digest to the digest of those bytes.
-StatusOr<bool> WriteFile(ServeDir& dir, ServedFile file, const std::string& host,
+StatusOr<bool> WriteFile(const ServeDir& dir, ServedFile file, const std::string& host,
                          const k8s::Object& obj, std::string* digest) {
   if (file == ServedFile::kPolicy) {
     ASSIGN_OR_RETURN(std::string policy, ReadPolicyFile(obj));
@@ -67,8 +67,8 @@ Status Syncer::Start() {
       k8s::InformerOptions informer_options;
       informer_options.ns = ns;
       informer_options.label_selector = ContentSelector(ContentOf(file));
-      informer_options.transform = [this, file](k8s::Object obj) {
-        return Admit(file, std::move(obj));
+      informer_options.transform = [this, file](const k8s::Object& obj) {
+        return Admit(file, obj);
       };
       informer_options.clock = options_.clock;
       // A page of Secrets is parsed whole before its data is written and dropped: small pages
@@ -97,7 +97,7 @@ void Syncer::Stop() {
 
 SyncerStats Syncer::Stats() const { return {written_, removed_, refused_, failed_}; }
 
-k8s::Object Syncer::Admit(ServedFile file, k8s::Object obj) {
+k8s::Object Syncer::Admit(ServedFile file, const k8s::Object& obj) {
   Notices notices;
   std::vector<Target> reloads;
   std::string digest;

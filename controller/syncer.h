@@ -87,7 +87,7 @@ class Syncer {
   using Target = std::pair<ServedFile, std::string>;  // a kind of file and an object's key
 
   // The informers' transform: writes what `obj` asks for and returns what they cache of it.
-  k8s::Object Admit(ServedFile file, k8s::Object obj);
+  k8s::Object Admit(ServedFile file, const k8s::Object& obj);
   // The informers' on_delete: `cached` (as Admit returned it) asks for nothing any more.
   void Forget(ServedFile file, const k8s::Object& cached);
 

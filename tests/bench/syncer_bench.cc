@@ -99,8 +99,10 @@ void CreateObjects(k8s::Client& client, const std::string& ns, int n) {
   std::atomic<int> next{0};
   std::atomic<bool> failed{false};
   std::mutex ca_mu;  // TestCa is not thread-safe
+  constexpr int kParallel = 16;
   std::vector<std::thread> threads;
-  for (int t = 0; t < 16; ++t) {
+  threads.reserve(kParallel);
+  for (int t = 0; t < kParallel; ++t) {
     threads.emplace_back([&] {
       for (int i = next++; i < n && !failed; i = next++) {
         testing::TlsFiles files;

@@ -1,9 +1,9 @@
 #include "temp_serve_dir.h"
 
 #include <grp.h>
-#include <stdlib.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>

@@ -10,11 +10,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -108,6 +108,12 @@ class Nginx {
   bool started_ = false;
 };
 
+// Creates or updates `obj` with server-side apply.
+void Put(const k8s::ResourceRef& ref, const k8s::Object& obj) {
+  auto applied = TestClient().Apply(ref, obj, {"syncer-test", true});
+  ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+}
+
 class SyncerIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -165,10 +171,6 @@ class SyncerIntegrationTest : public ::testing::Test {
   }
   std::string Policy(const std::string& mode) const {
     return "version: STSv1\r\nmode: " + mode + "\r\nmx: mx." + domain_ + "\r\nmax_age: 86400\r\n";
-  }
-  void Put(const k8s::ResourceRef& ref, const k8s::Object& obj) {
-    auto applied = TestClient().Apply(ref, obj, {"syncer-test", true});
-    ASSERT_TRUE(applied.ok()) << applied.status().ToString();
   }
   std::vector<std::string> Written() {
     std::lock_guard<std::mutex> lock(mu_);
