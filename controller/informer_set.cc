@@ -36,16 +36,6 @@ std::optional<k8s::Object> InformerSet::Get(const std::string& key) const {
   return std::nullopt;
 }
 
-std::vector<k8s::Object> InformerSet::List() const {
-  std::vector<k8s::Object> all;
-  for (const auto& informer : informers_) {
-    std::vector<k8s::Object> some = informer->List();
-    all.insert(all.end(), std::make_move_iterator(some.begin()),
-               std::make_move_iterator(some.end()));
-  }
-  return all;
-}
-
 size_t InformerSet::Size() const {
   size_t n = 0;
   for (const auto& informer : informers_) n += informer->Size();

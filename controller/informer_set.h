@@ -24,8 +24,6 @@ class InformerSet {
   bool HasSynced() const;
   // By "namespace/name".
   std::optional<k8s::Object> Get(const std::string& key) const;
-  // Every cached object (for metrics computed at scrape time).
-  std::vector<k8s::Object> List() const;
   size_t Size() const;
 
  private:

@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <condition_variable>
-#include <map>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -15,6 +14,7 @@
 #include "controller/informer_set.h"
 #include "controller/names.h"
 #include "controller/operator_metrics.h"
+#include "controller/policy_mode_counts.h"
 #include "controller/reconciler.h"
 #include "controller/resources.h"
 #include "controller/serve_check.h"
@@ -191,14 +191,11 @@ class OperatorManager final : public Manager {
     return result;
   }
 
-  // policies{effective_mode}, counted from the cache at scrape time.
+  // policies{effective_mode}, from the counts the policy informer's callbacks keep.
   void CountPoliciesByMode() {
-    std::map<std::string, int> counts = {{"none", 0}, {"testing", 0}, {"enforce", 0}};
-    for (const Object& policy : policies_.List()) {
-      const std::string mode = policy.value("status", Object::object()).value("effectiveMode", "");
-      if (counts.contains(mode)) ++counts[mode];
+    for (const char* mode : {"none", "testing", "enforce"}) {
+      metrics_.SetPolicies(mode, mode_counts_.Count(mode));
     }
-    for (const auto& [mode, n] : counts) metrics_.SetPolicies(mode, n);
   }
 
   bool SharedAddress() const {
@@ -234,13 +231,19 @@ class OperatorManager final : public Manager {
   }
 
   k8s::InformerHandlers PolicyHandlers() {
-    return {.on_add = [this](const Object& o) { OnPolicy(o); },
+    return {.on_add =
+                [this](const Object& o) {
+                  mode_counts_.Added(o);
+                  OnPolicy(o);
+                },
             .on_update =
                 [this](const Object& before, const Object& after) {
+                  mode_counts_.Updated(before, after);
                   if (SpecOrMetadataChanged(before, after)) OnPolicy(after);
                 },
             .on_delete =
                 [this](const Object& o) {
+                  mode_counts_.Deleted(o);
                   const std::string key = KeyOf(o);
                   const std::string domain = claims_.DomainOf(key);
                   claims_.Remove(key);
@@ -335,6 +338,7 @@ class OperatorManager final : public Manager {
   k8s::ApiEventRecorder events_;
   ServeChecker serve_checker_;
   DomainClaims claims_;
+  PolicyModeCounts mode_counts_;
   k8s::WorkQueue queue_;
   InformerSet policies_;
   InformerSet config_maps_;

@@ -1,0 +1,33 @@
+// PolicyModeCounts: how many of the cached MtaStsPolicies publish each effective mode
+// (status.effectiveMode), kept up to date from the policy informer's add, update and delete
+// callbacks. /metrics reads the counts instead of parsing every cached policy at each scrape,
+// which at 10,000 policies allocated some 100 MB per scrape that the allocator then kept.
+// Thread-safe.
+#pragma once
+
+#include <array>
+#include <mutex>
+#include <string_view>
+
+#include "k8s/client.h"
+
+namespace mtasts::controller {
+
+class PolicyModeCounts {
+ public:
+  void Added(const k8s::Object& policy);
+  void Updated(const k8s::Object& before, const k8s::Object& after);
+  void Deleted(const k8s::Object& policy);
+
+  // Policies whose status says `mode` ("none", "testing" or "enforce"; any other: 0). A policy
+  // with no effective mode yet is in none of the counts.
+  int Count(std::string_view mode) const;
+
+ private:
+  void Move(const k8s::Object* leaving, const k8s::Object* arriving);
+
+  mutable std::mutex mu_;
+  std::array<int, 3> counts_{};  // none, testing, enforce
+};
+
+}  // namespace mtasts::controller
