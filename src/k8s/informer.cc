@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <random>
+#include <unordered_set>
 
 #include "base/log.h"
 #include "k8s/api_errors.h"
@@ -124,18 +125,24 @@ void Informer::MarkSynced() {
   wake_.notify_all();
 }
 
+// Each page is cached and delivered as it arrives: holding a whole list of thousands of parsed
+// objects (and then their changes) was most of the operator's peak memory.
 Status Informer::Relist(std::string* resource_version) {
   ListOptions list_options{options_.label_selector, options_.field_selector, options_.page_size, "",
                            ""};
-  std::vector<Object> items;
+  std::unordered_set<std::string> listed;
   do {
     ASSIGN_OR_RETURN(ObjectList page, client_.List(ref_, options_.ns, list_options));
-    for (Object& item : page.items) items.push_back(options_.transform(std::move(item)));
+    for (Object& item : page.items) {
+      Object kept = options_.transform(std::move(item));
+      listed.insert(ObjectStore::KeyOf(kept));
+      if (auto change = store_.Upsert(std::move(kept))) Deliver(std::move(*change));
+    }
     list_options.continue_token = page.continue_token;
     *resource_version = page.resource_version;
   } while (!list_options.continue_token.empty());
   ++list_count_;
-  for (StoreChange& change : store_.Replace(std::move(items))) Deliver(std::move(change));
+  for (StoreChange& change : store_.RemoveAllExcept(listed)) Deliver(std::move(change));
   return OkStatus();
 }
 

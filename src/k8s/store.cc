@@ -1,7 +1,5 @@
 #include "k8s/store.h"
 
-#include <unordered_set>
-
 #include "base/json_text.h"
 #include "k8s/watch_event.h"
 
@@ -42,13 +40,9 @@ std::optional<StoreChange> ObjectStore::Remove(const Object& obj) {
   return StoreChange{StoreChange::kDeleted, std::move(old), std::nullopt};
 }
 
-std::vector<StoreChange> ObjectStore::Replace(std::vector<Object> items) {
+std::vector<StoreChange> ObjectStore::RemoveAllExcept(
+    const std::unordered_set<std::string>& listed) {
   std::vector<StoreChange> changes;
-  std::unordered_set<std::string> listed;
-  for (Object& item : items) {
-    listed.insert(KeyOf(item));
-    if (auto change = Upsert(std::move(item))) changes.push_back(std::move(*change));
-  }
   std::lock_guard<std::mutex> lock(mu_);
   for (auto it = entries_.begin(); it != entries_.end();) {
     if (listed.count(it->first) != 0) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "k8s/client.h"
@@ -32,9 +33,10 @@ class ObjectStore {
   std::optional<StoreChange> Upsert(Object obj);
   // Removes; nullopt when absent.
   std::optional<StoreChange> Remove(const Object& obj);
-  // Makes the store hold exactly `items` (a fresh list) and returns the changes that took it there:
-  // adds, updates (resourceVersion changed) and deletes (absent from the list), in that order.
-  std::vector<StoreChange> Replace(std::vector<Object> items);
+  // Ends a relist: removes every object whose key is not in `listed` (the keys the list returned,
+  // each already Upsert()ed) and returns those deletes. A relist upserts page by page and calls
+  // this last, so it never holds the whole list at once.
+  std::vector<StoreChange> RemoveAllExcept(const std::unordered_set<std::string>& listed);
 
   std::optional<Object> Get(std::string_view key) const;
   std::vector<Object> List() const;

@@ -36,20 +36,19 @@ TEST(ObjectStoreTest, RemoveReturnsTheLastKnownState) {
   EXPECT_EQ(store.Size(), 0u);
 }
 
-TEST(ObjectStoreTest, ReplaceReportsTheDifference) {
+TEST(ObjectStoreTest, RemoveAllExceptDeletesWhatARelistDidNotList) {
   ObjectStore store;
   store.Upsert(Cm("same", "1"));
-  store.Upsert(Cm("changed", "1"));
   store.Upsert(Cm("gone", "1"));
-  auto changes = store.Replace({Cm("same", "1"), Cm("changed", "5"), Cm("new", "6")});
-  ASSERT_EQ(changes.size(), 3u);
-  EXPECT_EQ(changes[0].kind, StoreChange::kUpdated);
-  EXPECT_EQ((*changes[0].new_object)["metadata"]["name"], "changed");
-  EXPECT_EQ(changes[1].kind, StoreChange::kAdded);
-  EXPECT_EQ(changes[2].kind, StoreChange::kDeleted);
-  EXPECT_EQ((*changes[2].old_object)["metadata"]["name"], "gone");
-  EXPECT_EQ(store.Size(), 3u);
-  EXPECT_FALSE(store.Get("ns/gone"));
+  store.Upsert(Cm("also-gone", "1"));
+  auto changes = store.RemoveAllExcept({"ns/same", "ns/new"});
+  ASSERT_EQ(changes.size(), 2u);
+  for (const StoreChange& change : changes) {
+    EXPECT_EQ(change.kind, StoreChange::kDeleted);
+    EXPECT_NE((*change.old_object)["metadata"]["name"], "same");
+  }
+  EXPECT_EQ(store.Size(), 1u);
+  EXPECT_TRUE(store.Get("ns/same"));
 }
 
 TEST(ObjectStoreTest, ClusterScopedKeyIsTheName) {
