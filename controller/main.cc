@@ -3,9 +3,11 @@
 // Exit status: 0 after SIGTERM/SIGINT (a graceful stop: leadership released, nothing half
 // written), 1 when leadership was lost or the operator could not start (the kubelet restarts it
 // and it campaigns afresh), 2 on a usage error.
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 
+#include <cstdlib>
 #include <iostream>
 #include <stop_token>
 #include <string>
@@ -44,6 +46,11 @@ int main(int argc, char** argv) {
     case controller::CommandLine::Action::kRun:
       break;
   }
+
+  // Two malloc arenas, not eight per core: the informers, workers and servers each allocate on
+  // threads of their own, and with an arena each the freed pages of a cold start stay mapped (at
+  // 2,000 policies one arena held ~33 MiB less). MALLOC_ARENA_MAX in the environment still wins.
+  if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, 2);
 
   // Block the stop signals before any thread starts, so only the waiter below receives them.
   sigset_t stop_signals;
