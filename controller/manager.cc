@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -305,18 +306,29 @@ class OperatorManager final : public Manager {
 
   // Starts the workers once the caches are synced (waiting at most 30 s), so a restarted leader
   // compares with what exists instead of writing it all again; a cache whose CRD is missing
-  // never syncs and is not waited for long. The wait runs on a thread of its own: the elector's
-  // callback must return at once, or the lease goes unrenewed.
+  // never syncs and is not waited for long. Then (at most 5 min) until this replica's syncer has
+  // written what exists: a new pod starts with an empty serve directory, and checking its own
+  // endpoint before that would turn every policy to not served and back, two status writes and
+  // their Events each. The wait runs on a thread of its own: the elector's callback must return
+  // at once, or the lease goes unrenewed.
   void StartWorkers(std::stop_token leadership) {
     starter_ = std::thread([this, leadership] {
-      const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-      while (!leadership.stop_requested() && std::chrono::steady_clock::now() < give_up &&
-             !(policies_.HasSynced() && config_maps_.HasSynced() && certificates_.HasSynced() &&
-               dns_endpoints_.HasSynced())) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
+      WaitUntil(leadership, std::chrono::seconds(30), [this] {
+        return policies_.HasSynced() && config_maps_.HasSynced() && certificates_.HasSynced() &&
+               dns_endpoints_.HasSynced();
+      });
+      WaitUntil(leadership, std::chrono::minutes(5),
+                [this] { return !syncer_ || syncer_->Ready(); });
       workers_.Start(options_.workers, leadership);
     });
+  }
+
+  static void WaitUntil(const std::stop_token& stop, std::chrono::seconds at_most,
+                        const std::function<bool()>& done) {
+    const auto give_up = std::chrono::steady_clock::now() + at_most;
+    while (!stop.stop_requested() && std::chrono::steady_clock::now() < give_up && !done()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
   }
 
   void Shutdown() {
