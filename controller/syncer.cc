@@ -12,10 +12,6 @@ namespace {
 
 constexpr ServedFile kFiles[] = {ServedFile::kPolicy, ServedFile::kCertificate};
 
-// With 10,000 policies on the local control plane, 100 Secrets a page instead of 500 took the
-// syncer's resident memory from 66 to 56 MiB (tests/bench/syncer_bench.cc).
-constexpr int64_t kSecretsPerPage = 100;
-
 std::string_view FileName(ServedFile file) {
   return file == ServedFile::kPolicy ? "policy" : "certificate";
 }
@@ -71,9 +67,6 @@ Status Syncer::Start() {
         return Admit(file, obj);
       };
       informer_options.clock = options_.clock;
-      // A page of Secrets is parsed whole before its data is written and dropped: small pages
-      // keep that peak, and with it the heap the process holds on to afterwards, low.
-      if (file == ServedFile::kCertificate) informer_options.page_size = kSecretsPerPage;
       k8s::InformerHandlers handlers;
       handlers.on_delete = [this, file](const k8s::Object& cached) { Forget(file, cached); };
       informers_.push_back(std::make_unique<k8s::Informer>(
