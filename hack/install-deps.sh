@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   # build
   build-essential cmake ninja-build pkg-config ccache git
-  libcpprest-dev libyaml-cpp-dev libc-ares-dev libssl-dev nlohmann-json3-dev
+  libcpprest-dev libyaml-cpp-dev libc-ares-dev libssl-dev nlohmann-json3-dev zlib1g-dev
   libgtest-dev libgmock-dev
   # fuzzing (libFuzzer ships in clang's runtime)
   clang libclang-rt-14-dev llvm

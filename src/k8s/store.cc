@@ -1,6 +1,7 @@
 #include "k8s/store.h"
 
 #include "base/json_text.h"
+#include "base/log.h"
 #include "k8s/watch_event.h"
 
 namespace mtasts::k8s {
@@ -14,59 +15,105 @@ std::string ObjectStore::KeyOf(const Object& obj) {
   return ns.empty() ? name : ns + "/" + name;
 }
 
-Object ObjectStore::Parse(const Entry& entry) { return Object::parse(entry.json); }
+std::shared_ptr<const DictionaryCodec> ObjectStore::CodecFor(const std::string& json) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!codec_) codec_ = std::make_shared<const DictionaryCodec>(json);
+  return codec_;
+}
+
+// Our own bytes: a failure would be a bug, so it is logged, and the empty object it returns
+// covers nothing, which makes the operator apply its object again and so replace this entry.
+Object ObjectStore::Unpack(const DictionaryCodec& codec, const std::string& packed) {
+  StatusOr<std::string> json = codec.Decompress(packed);
+  if (!json.ok()) {
+    LogError("object store: cannot read a cached object", {{"error", json.status().ToString()}});
+    return Object::object();
+  }
+  return Object::parse(*json);
+}
 
 std::optional<StoreChange> ObjectStore::Upsert(Object obj) {
   std::string key = KeyOf(obj);
-  Entry entry{ResourceVersionOf(obj), DumpJson(obj)};
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = entries_.find(key);
-  if (it == entries_.end()) {
-    entries_.emplace(std::move(key), std::move(entry));
-    return StoreChange{StoreChange::kAdded, std::nullopt, std::move(obj)};
+  const std::string json = DumpJson(obj);
+  std::shared_ptr<const DictionaryCodec> codec = CodecFor(json);
+  Entry entry{ResourceVersionOf(obj), codec->Compress(json)};
+  std::string old_packed;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = entries_.find(key);
+    if (it == entries_.end()) {
+      entries_.emplace(std::move(key), std::move(entry));
+      return StoreChange{StoreChange::kAdded, std::nullopt, std::move(obj)};
+    }
+    if (it->second.resource_version == entry.resource_version) return std::nullopt;
+    old_packed = std::exchange(it->second, std::move(entry)).packed;
   }
-  if (it->second.resource_version == entry.resource_version) return std::nullopt;
-  Object old = Parse(it->second);
-  it->second = std::move(entry);
-  return StoreChange{StoreChange::kUpdated, std::move(old), std::move(obj)};
+  return StoreChange{StoreChange::kUpdated, Unpack(*codec, old_packed), std::move(obj)};
 }
 
 std::optional<StoreChange> ObjectStore::Remove(const Object& obj) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = entries_.find(KeyOf(obj));
-  if (it == entries_.end()) return std::nullopt;
-  Object old = Parse(it->second);
-  entries_.erase(it);
-  return StoreChange{StoreChange::kDeleted, std::move(old), std::nullopt};
+  std::shared_ptr<const DictionaryCodec> codec;
+  std::string old_packed;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = entries_.find(KeyOf(obj));
+    if (it == entries_.end()) return std::nullopt;
+    codec = codec_;
+    old_packed = std::move(it->second.packed);
+    entries_.erase(it);
+  }
+  return StoreChange{StoreChange::kDeleted, Unpack(*codec, old_packed), std::nullopt};
 }
 
 std::vector<StoreChange> ObjectStore::RemoveAllExcept(
     const std::unordered_set<std::string>& listed) {
-  std::vector<StoreChange> changes;
-  std::lock_guard<std::mutex> lock(mu_);
-  for (auto it = entries_.begin(); it != entries_.end();) {
-    if (listed.count(it->first) != 0) {
-      ++it;
-      continue;
+  std::shared_ptr<const DictionaryCodec> codec;
+  std::vector<std::string> removed;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    codec = codec_;
+    for (auto it = entries_.begin(); it != entries_.end();) {
+      if (listed.count(it->first) != 0) {
+        ++it;
+        continue;
+      }
+      removed.push_back(std::move(it->second.packed));
+      it = entries_.erase(it);
     }
-    changes.push_back(StoreChange{StoreChange::kDeleted, Parse(it->second), std::nullopt});
-    it = entries_.erase(it);
+  }
+  std::vector<StoreChange> changes;
+  changes.reserve(removed.size());
+  for (const std::string& packed : removed) {
+    changes.push_back(StoreChange{StoreChange::kDeleted, Unpack(*codec, packed), std::nullopt});
   }
   return changes;
 }
 
 std::optional<Object> ObjectStore::Get(std::string_view key) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = entries_.find(std::string(key));
-  if (it == entries_.end()) return std::nullopt;
-  return Parse(it->second);
+  std::shared_ptr<const DictionaryCodec> codec;
+  std::string packed;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = entries_.find(std::string(key));
+    if (it == entries_.end()) return std::nullopt;
+    codec = codec_;
+    packed = it->second.packed;
+  }
+  return Unpack(*codec, packed);
 }
 
 std::vector<Object> ObjectStore::List() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::shared_ptr<const DictionaryCodec> codec;
+  std::vector<std::string> packed;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    codec = codec_;
+    packed.reserve(entries_.size());
+    for (const auto& [key, entry] : entries_) packed.push_back(entry.packed);
+  }
   std::vector<Object> out;
-  out.reserve(entries_.size());
-  for (const auto& [key, entry] : entries_) out.push_back(Parse(entry));
+  out.reserve(packed.size());
+  for (const std::string& p : packed) out.push_back(Unpack(*codec, p));
   return out;
 }
 
