@@ -73,7 +73,7 @@ std::vector<StoreChange> ObjectStore::RemoveAllExcept(
     std::lock_guard<std::mutex> lock(mu_);
     codec = codec_;
     for (auto it = entries_.begin(); it != entries_.end();) {
-      if (listed.count(it->first) != 0) {
+      if (listed.contains(it->first)) {
         ++it;
         continue;
       }
