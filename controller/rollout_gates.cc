@@ -4,10 +4,36 @@
 
 #include "base/printable.h"
 #include "policy/mx_pattern.h"
+#include "policy/policy_id.h"
 
 namespace mtasts::controller {
 
 using validate::FindingCode;
+
+GateRun GateRunOf(const validate::Report& report, const std::string& bytes, const std::string& id) {
+  GateRun run{report.obs.now, report.findings, {}};
+  for (const validate::MxHostObservation& host : report.obs.mx_hosts) {
+    if (!host.mx.host.empty()) run.live_mx_hosts.push_back(host.mx.host);
+  }
+  const validate::RecordAnalysis& sts = report.analysis.sts;
+  if (sts.valid && sts.id != id) {
+    const std::string& name = report.obs.sts_txt.name;
+    run.findings.push_back({FindingCode::kStsTxtInvalid, Severity::kError, name,
+                            name + " announces id " + Printable(sts.id) + ", not " + id +
+                                ", the id of the policy served now; wait for the DNS provider, "
+                                "or remove a record another writer keeps there"});
+  }
+  if (report.analysis.policy.served && report.obs.policy.body != bytes) {
+    const std::string& url = report.obs.policy.url;
+    run.findings.push_back({FindingCode::kStsPolicyInvalid, Severity::kError, url,
+                            url + " serves a policy with digest " +
+                                policy::ContentDigest(report.obs.policy.body) + ", not " +
+                                policy::ContentDigest(bytes) +
+                                ", the one announced; a serve endpoint or a cache in front of "
+                                "it still serves other bytes"});
+  }
+  return run;
+}
 
 Gate GateOf(FindingCode code) {
   switch (code) {

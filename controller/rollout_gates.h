@@ -10,9 +10,23 @@
 #include <string_view>
 #include <vector>
 
+#include "base/clock.h"
+#include "validate/evaluate.h"
 #include "validate/finding.h"
 
 namespace mtasts::controller {
+
+// One run of the enforce gates against the live domain.
+struct GateRun {
+  Clock::TimePoint at;
+  // Every finding of the run; an error finding fails its gate.
+  validate::Findings findings;
+  std::vector<std::string> live_mx_hosts;  // the MX hosts DNS answered
+};
+
+// The run `mtasts check` would report for the domain, plus gates 3 and 4 made exact: the policy
+// served at the public name must be `bytes`, and the one _mta-sts record must carry `id`.
+GateRun GateRunOf(const validate::Report& report, const std::string& bytes, const std::string& id);
 
 // What holds a policy back, as status.promotion.blockedBy shows it: an error finding without its
 // severity.

@@ -32,15 +32,6 @@ inline constexpr char kDegraded[] = "Degraded";
 // rollout.autoPromote is false; its value is the policy id.
 inline constexpr char kPromoteAnnotation[] = "mtasts.io/promote";
 
-// One run of the enforce gates against the live domain.
-struct GateRun {
-  Clock::TimePoint at;
-  // Every finding of the run (validate::Evaluate, plus the served bytes and the announced id
-  // compared with the current ones); error findings fail their gate.
-  validate::Findings findings;
-  std::vector<std::string> live_mx_hosts;  // the MX hosts DNS answered
-};
-
 struct RolloutObservations {
   // The latest gate run of this process, if any (a restart forgets it; status keeps the result).
   std::optional<GateRun> gates;

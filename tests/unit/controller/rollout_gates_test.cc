@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "../validate/good_domain.h"
+
 namespace mtasts::controller {
 namespace {
 
@@ -54,6 +56,39 @@ TEST(RolloutGatesTest, SpecMxJudgedAgainstTheLiveSet) {
   // A hostile host from DNS is shown escaped.
   EXPECT_EQ(UncoveredBySpec({"mx1.example.com"}, {"x\x1b[2J.example.com"})[0].target,
             "x\\x1b[2J.example.com");
+}
+
+// Gates 3 and 4 made exact: what `mtasts check` accepts as a valid policy and record must also be
+// the policy and id announced now.
+TEST(RolloutGatesTest, ARunJudgesTheCurrentBytesAndId) {
+  const validate::Observations good = validate::test_data::GoodDomain();
+  const std::string& bytes = good.policy.body;
+  const std::string id = "20261128T000000Z";
+  struct Row {
+    const char* name;
+    std::string bytes;
+    std::string id;
+    std::vector<std::string> errors;  // "code target"
+  };
+  const std::string url = "https://mta-sts.example.com/.well-known/mta-sts.txt";
+  const Row rows[] = {
+      {"current", bytes, id, {}},
+      {"older bytes served", bytes + "x", id, {"sts-policy-invalid " + url}},
+      {"older id in DNS", bytes, "20261201T000000Z", {"sts-txt-invalid _mta-sts.example.com"}},
+  };
+  for (const Row& row : rows) {
+    const GateRun run = GateRunOf(validate::Evaluate(good), row.bytes, row.id);
+    std::vector<std::string> errors;
+    for (const Finding& f : run.findings) {
+      if (f.severity == Severity::kError) {
+        errors.push_back(std::string(validate::FindingCodeName(f.code)) + " " + f.target);
+      }
+    }
+    EXPECT_EQ(errors, row.errors) << row.name;
+    EXPECT_EQ(run.at, good.now) << row.name;
+    EXPECT_EQ(run.live_mx_hosts, (std::vector<std::string>{"mx1.example.com", "mx2.example.com"}))
+        << row.name;
+  }
 }
 
 }  // namespace
