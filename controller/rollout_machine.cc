@@ -110,7 +110,10 @@ void JudgeGates(Pass& p) {
     g.uncovered_by_spec = BlockersOf(UncoveredBySpec(p.spec.mx, run.live_mx_hosts));
     validate::Findings all = run.findings;
     for (const Blocker& b : g.uncovered_by_spec) {
-      all.push_back({b.code, Severity::kError, b.target, b.message});
+      const bool seen = std::any_of(all.begin(), all.end(), [&](const validate::Finding& f) {
+        return f.code == b.code && f.target == b.target && f.severity == Severity::kError;
+      });
+      if (!seen) all.push_back({b.code, Severity::kError, b.target, b.message});
     }
     g.known = true;
     g.at = run.at;
@@ -165,14 +168,14 @@ void KeepOrDemote(Pass& p) {
   }
   // Alert, or a gate demoting would not fix (the policy or the record as published, or a check
   // that could not look): enforce stays, and says so.
-  if (g.mx_failing && !demote) {
+  if (g.mx_failing) {
     const std::string message =
         Summary(g.blockers) +
         "; rollout.onMxDrift is Alert, so mode enforce stays and senders that enforce it will "
         "not deliver there: fix the MX, or set spec.mode to testing";
     p.degraded = Condition{kDegraded, "True", "MxDrift", message};
     p.d.rollout = Holding("MxDrift", message, true);
-  } else if (!g.mx_failing) {
+  } else {
     const std::string message = Summary(g.blockers) + "; mode enforce stays announced";
     p.degraded = Condition{kDegraded, "True", "GatesFailing", message};
     p.d.rollout = Holding("GatesFailing", message, false);

@@ -351,6 +351,17 @@ TEST(RolloutMachineTest, DemotionNamesTheFixAndKeepsTheBlockers) {
   EXPECT_EQ(d.status.testing_since, std::nullopt);  // counts again once testing is announced
 }
 
+// An MX the served policy and the narrowed spec both miss is one blocker, not two.
+TEST(RolloutMachineTest, AnMxMissedTwiceIsOneBlocker) {
+  Case c = Enforcing();
+  c.spec.mx = {"mx1.example.com"};
+  c.obs.gates = Failing(c.now, FindingCode::kValidationFailure, "a.mx.example.com");
+  const Decision d = DecideFor(c);
+  EXPECT_EQ(d.mode, Mode::kTesting);
+  ASSERT_EQ(d.status.blocked_by.size(), 1u);
+  EXPECT_EQ(d.status.last_validation->findings.size(), 1u);
+}
+
 TEST(RolloutMachineTest, LastValidationIsRewrittenOnlyWhenItsResultChanges) {
   Case c = Enforcing();
   Decision d = DecideFor(c);
