@@ -94,9 +94,11 @@ validate::Findings UncoveredBySpec(const std::vector<std::string>& spec_mx,
   for (const std::string& host : live_mx_hosts) {
     if (host.empty() || policy::MxHostCovered(spec_mx, host)) continue;
     const std::string shown = Printable(host);
-    out.push_back({FindingCode::kValidationFailure, Severity::kError, shown,
-                   shown + " is a live MX host that no pattern of spec.mx covers; add \"" + shown +
-                       "\" to spec.mx (or a \"*.\" pattern for its parent domain)"});
+    std::string message = shown;
+    message += " is a live MX host that no pattern of spec.mx covers; add \"";
+    message += shown;
+    message += "\" to spec.mx (or a \"*.\" pattern for its parent domain)";
+    out.push_back({FindingCode::kValidationFailure, Severity::kError, shown, std::move(message)});
   }
   return out;
 }

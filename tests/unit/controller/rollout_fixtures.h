@@ -38,13 +38,13 @@ inline GateRun Passing(Clock::TimePoint at) {
   return {at, {}, {"mx1.example.com", "a.mx.example.com"}};
 }
 
-inline validate::Finding Error(FindingCode code, std::string target) {
+inline validate::Finding Error(FindingCode code, const std::string& target) {
   return {code, Severity::kError, target, target + ": " + std::string(FindingCodeName(code))};
 }
 
-inline GateRun Failing(Clock::TimePoint at, FindingCode code, std::string target) {
+inline GateRun Failing(Clock::TimePoint at, FindingCode code, const std::string& target) {
   GateRun run = Passing(at);
-  run.findings.push_back(Error(code, std::move(target)));
+  run.findings.push_back(Error(code, target));
   return run;
 }
 
