@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/utc_time.h"
+#include "controller/names.h"
 #include "spec/serve.h"
 
 namespace mtasts::controller {
@@ -222,7 +223,7 @@ void PromoteOrWait(Pass& p) {
     std::string message =
         "every gate passed and the testing period is over; "
         "rollout.autoPromote is false: approve policy " +
-        p.before.policy_id + " with the annotation " + kPromoteAnnotation + "=" +
+        p.before.policy_id + " with the annotation " + std::string(kPromoteAnnotation) + "=" +
         p.before.policy_id;
     if (p.obs.approval) {
       message += " (the annotation names another policy id, which does not approve this one)";

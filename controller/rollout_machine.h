@@ -28,9 +28,6 @@ namespace mtasts::controller {
 inline constexpr char kEnforced[] = "Enforced";
 inline constexpr char kValidated[] = "Validated";
 inline constexpr char kDegraded[] = "Degraded";
-// The annotation by which a person approves one testing policy for enforce when
-// rollout.autoPromote is false; its value is the policy id.
-inline constexpr char kPromoteAnnotation[] = "mtasts.io/promote";
 
 struct RolloutObservations {
   // The latest gate run of this process, if any (a restart forgets it; status keeps the result).
@@ -38,7 +35,7 @@ struct RolloutObservations {
   // DNS answers the id status.policyId names, and every endpoint serves its bytes.
   bool announced = false;
   bool deleting = false;                // deletionTimestamp is set
-  std::optional<std::string> approval;  // the kPromoteAnnotation value, if any
+  std::optional<std::string> approval;  // the kPromoteAnnotation value (names.h), if any
 };
 
 // What status keeps of the rollout across restarts.

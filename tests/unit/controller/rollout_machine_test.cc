@@ -351,6 +351,15 @@ TEST(RolloutMachineTest, DemotionNamesTheFixAndKeepsTheBlockers) {
   EXPECT_EQ(d.status.testing_since, std::nullopt);  // counts again once testing is announced
 }
 
+TEST(RolloutMachineTest, AwaitingApprovalNamesTheFix) {
+  Case c = Soaked();
+  c.spec.rollout.auto_promote = false;
+  const Decision d = DecideFor(c);
+  EXPECT_NE(d.rollout.message.find("the annotation mtasts.io/promote=" + kTestingId),
+            std::string::npos)
+      << d.rollout.message;
+}
+
 // An MX the served policy and the narrowed spec both miss is one blocker, not two.
 TEST(RolloutMachineTest, AnMxMissedTwiceIsOneBlocker) {
   Case c = Enforcing();
