@@ -27,7 +27,9 @@ std::vector<Condition> DeriveConditions(const Progress& p) {
   }
   // Every stage done but the target not reached: the rollout (testing before enforce) holds it.
   Verdict rollout;
-  if (holding == nullptr && p.effective_mode != p.target_mode) {
+  if (holding == nullptr && p.rollout) {
+    if (!p.rollout->ok) holding = &*p.rollout;
+  } else if (holding == nullptr && p.effective_mode != p.target_mode) {
     rollout = {false, "RolloutPending",
                "serving mode " + p.effective_mode + "; spec.mode " + p.target_mode +
                    " waits for the rollout gates"};

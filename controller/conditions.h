@@ -44,6 +44,9 @@ struct Progress {
   Verdict published;
   std::string effective_mode;  // "" before anything was announced
   std::string target_mode;     // spec.mode
+  // The rollout's verdict (rollout_machine.h) once every stage is done; absent, an effective
+  // mode short of the target is RolloutPending.
+  std::optional<Verdict> rollout;
 };
 
 // Ready, Reconciling, Stalled, and (unless blocked) CertificateReady, PolicyServed, DNSPublished.

@@ -25,6 +25,9 @@ inline constexpr std::string_view kPolicyHostAnnotation = "mtasts.io/policy-host
 // The MtaStsPolicy ("namespace/name") that the object belongs to; owner references say the same
 // for the objects the operator writes, but a Secret is written by cert-manager.
 inline constexpr std::string_view kPolicyKeyAnnotation = "mtasts.io/policy";
+// On an MtaStsPolicy, written by a person: approves the one testing policy whose id is the value
+// for enforce, when rollout.autoPromote is false.
+inline constexpr std::string_view kPromoteAnnotation = "mtasts.io/promote";
 
 // The ConfigMap key holding the policy file bytes.
 inline constexpr std::string_view kPolicyFileKey = "mta-sts.txt";

@@ -61,6 +61,24 @@ TEST(ConditionsTest, OneChangePerRow) {
        "False", "False", "True", "InvalidSpec"},
       {"enforce asked, testing served", [](Progress& p) { p.target_mode = "enforce"; }, "False",
        "True", "False", "RolloutPending"},
+      {"the rollout waits for a person",
+       [](Progress& p) {
+         p.target_mode = "enforce";
+         p.rollout = Verdict{false, "AwaitingApproval", "approve", true};
+       },
+       "False", "False", "True", "AwaitingApproval"},
+      {"the rollout soaking",
+       [](Progress& p) {
+         p.target_mode = "enforce";
+         p.rollout = Verdict{false, "Testing", "until", false};
+       },
+       "False", "True", "False", "Testing"},
+      {"the rollout's verdict is heard only once every stage is done",
+       [](Progress& p) {
+         p.served = {false, "EndpointNotServing", "e"};
+         p.rollout = Verdict{false, "AwaitingApproval", "approve", true};
+       },
+       "False", "True", "False", "EndpointNotServing"},
       {"the first stage not done wins",
        [](Progress& p) {
          p.certificate = {false, "Issuing", "w"};
