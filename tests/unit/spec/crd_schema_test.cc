@@ -101,12 +101,21 @@ TEST_F(CrdSchemaTest, ServesStatusAndPrintsTheRollout) {
   EXPECT_EQ(columns,
             (std::vector<std::string>{"Domain", "Target", "Effective", "Id", "Ready", "Age"}));
   const YAML::Node status = properties_.at("status").schema["properties"];
-  // Every field the operator writes (controller/policy_status.cc): the API server drops the rest.
-  for (const char* field :
-       {"observedGeneration", "effectiveMode", "policyId", "policyHash", "publishedAt",
-        "lastServedAt", "testingSince", "largestMaxAge", "conditions"}) {
+  // Every field the operator writes (controller/policy_status.cc, controller/rollout_status.cc):
+  // the API server drops the rest.
+  for (const char* field : {"observedGeneration", "effectiveMode", "policyId", "policyHash",
+                            "publishedAt", "lastServedAt", "testingSince", "largestMaxAge",
+                            "removalHoldSince", "promotion", "conditions"}) {
     EXPECT_TRUE(status[field]) << field;
   }
+  const YAML::Node promotion = status["promotion"]["properties"];
+  for (const char* field :
+       {"servingMode", "targetMode", "eligibleAt", "blockedBy", "lastValidation"}) {
+    EXPECT_TRUE(promotion[field]) << "promotion." << field;
+  }
+  // status keeps at most 20 blockers and findings (controller/rollout_gates.h: kMaxKeptFindings).
+  EXPECT_EQ(promotion["blockedBy"]["maxItems"].as<int>(), 20);
+  EXPECT_EQ(promotion["lastValidation"]["properties"]["findings"]["maxItems"].as<int>(), 20);
   // effectiveMode uses the same words as spec.mode.
   EXPECT_EQ(status["effectiveMode"]["enum"].as<std::vector<std::string>>(),
             properties_.at("spec.mode").schema["enum"].as<std::vector<std::string>>());
