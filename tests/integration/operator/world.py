@@ -222,6 +222,7 @@ class Process:
             code = self.proc.wait()
             if self.stopped:
                 return
+            _forget(self.proc.pid)
             self.exits.append((time.time(), code))
             with open(self.log_path, "ab") as log:
                 log.write(f"==== {time.strftime('%H:%M:%S')} exited ({code}); starting again\n"
