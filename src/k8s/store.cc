@@ -34,9 +34,13 @@ Object ObjectStore::Unpack(const DictionaryCodec& codec, const std::string& pack
 
 std::optional<StoreChange> ObjectStore::Upsert(Object obj) {
   std::string key = KeyOf(obj);
+  std::string version = ResourceVersionOf(obj);
+  // A duplicate (a relist returns every unchanged object again) is dropped before it is
+  // serialised and compressed, the costly part.
+  if (IsCached(key, version)) return std::nullopt;
   const std::string json = DumpJson(obj);
   std::shared_ptr<const DictionaryCodec> codec = CodecFor(json);
-  Entry entry{ResourceVersionOf(obj), codec->Compress(json)};
+  Entry entry{std::move(version), codec->Compress(json)};
   std::string old_packed;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -45,10 +49,17 @@ std::optional<StoreChange> ObjectStore::Upsert(Object obj) {
       entries_.emplace(std::move(key), std::move(entry));
       return StoreChange{StoreChange::kAdded, std::nullopt, std::move(obj)};
     }
+    // Checked again: another Upsert of this version may have come in meanwhile.
     if (it->second.resource_version == entry.resource_version) return std::nullopt;
     old_packed = std::exchange(it->second, std::move(entry)).packed;
   }
   return StoreChange{StoreChange::kUpdated, Unpack(*codec, old_packed), std::move(obj)};
+}
+
+bool ObjectStore::IsCached(const std::string& key, const std::string& version) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find(key);
+  return it != entries_.end() && it->second.resource_version == version;
 }
 
 std::optional<StoreChange> ObjectStore::Remove(const Object& obj) {

@@ -55,6 +55,8 @@ class ObjectStore {
   // The codec, made from `json` when this is the store's first object (never changed after).
   std::shared_ptr<const DictionaryCodec> CodecFor(const std::string& json);
   static Object Unpack(const DictionaryCodec& codec, const std::string& packed);
+  // Whether `key` is cached at `version`.
+  bool IsCached(const std::string& key, const std::string& version) const;
 
   mutable std::mutex mu_;
   std::shared_ptr<const DictionaryCodec> codec_;
