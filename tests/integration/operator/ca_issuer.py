@@ -92,16 +92,17 @@ class TestCa:
             _write(cert_path, cert.public_bytes(PEM), 0o644)
         return TestCa(cert_path, key_path)
 
-    def sign(self, dns_names, duration, pkcs8=False):
-        """(tls.crt, tls.key, not_before, not_after) for a new key and a leaf for dns_names."""
+    def sign(self, dns_names, duration, pkcs8=False, age=datetime.timedelta(0)):
+        """(tls.crt, tls.key, not_before, not_after) for a new key and a leaf for dns_names,
+        valid for duration from age ago (an age beyond the duration makes an expired leaf)."""
         key = ec.generate_private_key(ec.SECP256R1())
-        now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-        not_after = min(now + duration, self.cert.not_valid_after.replace(
+        start = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) - age
+        not_after = min(start + duration, self.cert.not_valid_after.replace(
             tzinfo=datetime.timezone.utc))
         leaf = (x509.CertificateBuilder()
                 .subject_name(x509.Name([])).issuer_name(self.cert.subject)
                 .public_key(key.public_key()).serial_number(x509.random_serial_number())
-                .not_valid_before(now).not_valid_after(not_after)
+                .not_valid_before(start).not_valid_after(not_after)
                 # An empty subject makes the SAN critical (RFC 5280 4.2.1.6), as cert-manager does.
                 .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in dns_names]),
                                critical=True)
@@ -116,7 +117,7 @@ class TestCa:
         key_format = (serialization.PrivateFormat.PKCS8 if pkcs8
                       else serialization.PrivateFormat.TraditionalOpenSSL)
         key_pem = key.private_bytes(PEM, key_format, serialization.NoEncryption())
-        return leaf.public_bytes(PEM) + self.cert_pem, key_pem, now, not_after
+        return leaf.public_bytes(PEM) + self.cert_pem, key_pem, start, not_after
 
 
 def _write(path, data, mode):

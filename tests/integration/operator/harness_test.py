@@ -148,6 +148,42 @@ spec:
         self.assertEqual((ready[0]["status"], ready[0]["reason"]), ("True", "Ready"))
 
 
+class MailParts(world.WorldTestCase):
+    """The MX servers of each certificate profile, MX records in BIND9, and the sender
+    (postfix-mta-sts-resolver) fetching a policy through the relay and nginx on port 443: what
+    the rollout tests build on. mtasts check names each broken MX as the operator's gates do."""
+
+    def test_mx_servers_records_and_a_sender(self):
+        w = self.world
+        nginx = w.add_nginx(sender_port=True)
+        domain = f"m.{ZONE}"
+        hosts = {profile: f"{profile}.{domain}" for profile in world.MX_PROFILES}
+        address = w.start_mx_servers({p: (p, [h]) for p, h in hosts.items()})
+        host, policy_id = f"mta-sts.{domain}", "20261130T000000Zmail"
+        chain, key, _, _ = w.ca.sign([host], datetime.timedelta(days=1))
+        serve_by_hand(nginx, host, POLICY, chain, key)
+        w.set_mx(domain, [(h, address[p]) for p, h in hosts.items()])
+        world.nsupdate(w, [f"update delete _mta-sts.{domain} TXT",
+                           f'update add _mta-sts.{domain} 5 TXT "v=STSv1; id={policy_id}"',
+                           f"update delete {host} A", f"update add {host} 5 A {nginx.address}"])
+        self.assertEqual(world.dig(domain, "MX"),
+                         sorted(f"{10 * i} {h}." for i, h in enumerate(hosts.values(), 1)))
+        report = w.check(domain)
+        codes = {(f["code"], f.get("target", "")) for f in report["findings"]}
+        for profile, code in (("expired", "certificate-expired"),
+                              ("wrong-name", "certificate-host-mismatch"),
+                              ("untrusted", "certificate-not-trusted"),
+                              ("expiring", "certificate-expiring")):
+            # A certificate finding names the MX address that presented it.
+            self.assertIn((code, address[profile]), codes, profile)
+        self.assertFalse([c for c, t in codes if t == address["good"]], codes)
+        view = w.sender().fetch(domain)
+        self.assertEqual((view.result, view.policy_id, view.mode, view.mx),
+                         ("VALID", policy_id, "testing", ("mx1.h.operator.test",)), view)
+        world.nsupdate(w, [f"update delete _mta-sts.{domain} TXT"])
+        self.assertEqual(w.sender().fetch(domain).result, "NONE")
+
+
 def endpoint_and_certificate(name, policy_id):
     return f"""apiVersion: externaldns.k8s.io/v1alpha1
 kind: DNSEndpoint

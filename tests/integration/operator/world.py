@@ -22,11 +22,15 @@ Addresses: nginx i listens on 127.26.0.i:8443; operator i serves metrics on 127.
 and health on :8081 (the mail stack has 127.25.0.x, the probe tests 127.77.x.x). BIND9 answers
 on 127.0.0.1:5354 for the zone operator.test.
 """
+import ast
+import collections
 import contextlib
 import ctypes
+import datetime
 import json
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -50,6 +54,7 @@ PYTHON = "/usr/bin/python3"  # Debian's, with python3-cryptography
 ZONE = "operator.test"
 HTTPS_PORT = 8443
 SMTP_PORT = 2525
+SENDER_HTTPS_PORT = 443  # postfix-mta-sts-resolver's, fixed
 # Processes of a test run that was killed before it could stop them: stopped by the next World.
 LEFTOVERS = os.path.join(tempfile.gettempdir(), "mta-sts-operator-world.pids")
 CRD_NAMES = ["mtastspolicies.mtasts.io", "certificates.cert-manager.io",
@@ -158,15 +163,29 @@ def sts_ids(name):
 def fetch(address, host, ca_file, port=HTTPS_PORT, path="/.well-known/mta-sts.txt"):
     """(status, body bytes) of GET https://host:port/path from address, with SNI host and the
     certificate verified against ca_file for host. Raises on a failed handshake."""
+    status, _, body = request(address, host, ca_file, port, path)
+    return status, body
+
+
+def request(address, host, ca_file, port=HTTPS_PORT, path="/.well-known/mta-sts.txt",
+            user_agent=None):
+    """(status, headers with lower-case names, body bytes) of fetch's GET, sent with
+    user_agent as its User-Agent header (None: no such header)."""
     context = ssl.create_default_context(cafile=ca_file)
+    agent = "" if user_agent is None else f"User-Agent: {user_agent}\r\n"
     with socket.create_connection((address, port), timeout=5) as raw:
         with context.wrap_socket(raw, server_hostname=host) as tls:
-            tls.sendall(f"GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n".encode())
+            tls.sendall(f"GET {path} HTTP/1.0\r\nHost: {host}\r\n{agent}\r\n".encode())
             answer = bytearray()
             while chunk := tls.recv(65536):
                 answer += chunk
     head, _, body = bytes(answer).partition(b"\r\n\r\n")
-    return int(head.split(b" ", 2)[1]), body
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return int(lines[0].split(" ", 2)[1]), headers, body
 
 
 # --- processes -----------------------------------------------------------------------------
@@ -324,9 +343,11 @@ class Nginx:
     The serve dir belongs to nginx workers' group (they run as nobody) and is setgid, so what
     the syncer writes there is readable by them."""
 
-    def __init__(self, world, index):
+    def __init__(self, world, index, sender_port=False):
         self.index, self.address, self.port = index, nginx_address(index), HTTPS_PORT
         self.endpoint = f"{self.address}:{self.port}"
+        # A real sender (Sender) fetches from port 443, which it cannot be told otherwise.
+        self.ports = [self.port] + ([SENDER_HTTPS_PORT] if sender_port else [])
         self.ca_file = world.ca_file
         self.prefix = os.path.join(world.dir, f"serve-{index}")
         for sub in ("logs", "tmp"):
@@ -335,7 +356,7 @@ class Nginx:
         os.chmod(self.prefix, 0o2750)
         shutil.copy(NGINX_CONF, os.path.join(self.prefix, "nginx.conf"))
         with open(os.path.join(self.prefix, "listen.conf"), "w") as f:
-            f.write(f"listen {self.endpoint} ssl;\n")
+            f.writelines(f"listen {self.address}:{port} ssl;\n" for port in self.ports)
         self.process = Process(
             f"nginx-{index}", ["/usr/sbin/nginx", "-p", self.prefix + "/", "-c",
                                os.path.join(self.prefix, "nginx.conf"), "-g", "daemon off;"],
@@ -400,6 +421,7 @@ class World:
         self.ca = ca_issuer.TestCa.make(os.path.join(self.dir, "ca"))
         self.ca_file = os.path.join(self.dir, "ca", "ca.crt")
         self.processes, self.nginx, self.operators = [], [], []
+        self.the_sender = None
         kubectl("create", "namespace", self.namespace)
 
     # -- the control plane's side
@@ -443,8 +465,9 @@ class World:
         self.processes.append(process)
         return process.start()
 
-    def add_nginx(self):
-        nginx = Nginx(self, len(self.nginx) + 1)
+    def add_nginx(self, sender_port=False):
+        """nginx i on 127.26.0.i:8443 and, with sender_port, on :443 too (for a Sender)."""
+        nginx = Nginx(self, len(self.nginx) + 1, sender_port)
         self.nginx.append(nginx)
         self.processes.append(nginx.process)
         return nginx.start()
@@ -463,6 +486,28 @@ class World:
             PYTHON, os.path.join(HERE, "ca_issuer.py"), "--kubeconfig", self.kubeconfig,
             "--ca-dir", os.path.join(self.dir, "ca"), "--namespace", self.namespace, *args],
             os.path.join(self.dir, "ca-issuer.log")))
+
+    def start_mx_servers(self, servers):
+        """SMTP servers with STARTTLS (MxServers) for servers: name -> (certificate profile,
+        [MX host names]); their addresses by name."""
+        mx = MxServers(self, servers)
+        self.processes.append(mx.process)
+        return mx.start().address
+
+    def set_mx(self, domain, records):
+        """Makes BIND9 answer records, [(host, address)], as domain's MX hosts (preference 10,
+        20, ... in that order), each host with its A record; replaces the MX records it had."""
+        commands = [f"update delete {domain} MX"]
+        for i, (host, address) in enumerate(records, 1):
+            commands += [f"update add {domain} 5 MX {10 * i} {host}.",
+                         f"update delete {host} A", f"update add {host} 5 A {address}"]
+        nsupdate(self, commands)
+
+    def sender(self):
+        """The world's Sender (made on first use): postfix-mta-sts-resolver."""
+        if self.the_sender is None:
+            self.the_sender = Sender(self)
+        return self.the_sender
 
     def operator_flags(self, serve, endpoints, targets=None):
         """The flags of an operator syncing into serve (an Nginx) that verifies endpoints (Nginx
@@ -523,6 +568,8 @@ class World:
         """Stops every process (last started first) and removes the namespace's objects."""
         for process in reversed(self.processes):
             process.stop()
+        if self.the_sender is not None:
+            self.the_sender.close()
         self.client.close()
         with contextlib.suppress(Exception):
             names = kubectl("get", "mtastspolicies", "-n", self.namespace, "-o", "name",
@@ -563,6 +610,142 @@ class WorldTestCase(unittest.TestCase):
         if world is not None:
             world.report(len(result.failures) + len(result.errors) > problems)
         return result
+
+
+# --- mail: MX servers, MX records, a real sender -------------------------------------------
+
+SMTPD = os.path.join(ROOT, "hack/mailstack/smtpd.py")
+WRONG_NAME = "mx.elsewhere.test"
+# MX certificate profiles: how each is signed (see MxServers).
+MX_PROFILES = ("good", "expiring", "expired", "wrong-name", "untrusted")
+
+
+def mx_address(index):
+    return f"127.26.1.{index}"
+
+
+class MxServers:
+    """The mail stack's SMTP servers (hack/mailstack/smtpd.py, STARTTLS, TLS 1.2+), one listener
+    per server on 127.26.1.i:2525, each presenting a certificate of its profile for the MX
+    hosts it serves: good (the world's CA, a year), expiring (7 days: under the default
+    minCertValidity), expired (a day, ended yesterday), wrong-name (names mx.elsewhere.test),
+    untrusted (a CA outside --ca-file)."""
+
+    def __init__(self, world, servers):
+        """servers: name -> (profile, [MX host names])."""
+        import ca_issuer  # noqa: PLC0415 - needs python3-cryptography, only the world does
+        day = datetime.timedelta(days=1)
+        untrusted = ca_issuer.TestCa.make(os.path.join(world.dir, "untrusted-ca"))
+        self.address, listeners = {}, []
+        for index, (name, (profile, hosts)) in enumerate(servers.items(), 1):
+            if profile not in MX_PROFILES:
+                raise ValueError(f"{name}: unknown MX certificate profile {profile!r}")
+            signer = untrusted if profile == "untrusted" else world.ca
+            names = [WRONG_NAME] if profile == "wrong-name" else hosts
+            lifetime = {"expiring": 7 * day, "expired": day}.get(profile, 365 * day)
+            chain, key, _, _ = signer.sign(names, lifetime, age=2 * day if profile == "expired"
+                                           else datetime.timedelta(0))
+            paths = [os.path.join(world.dir, f"smtp-{name}.{ext}") for ext in ("crt", "key")]
+            for path, data in zip(paths, (chain, key)):
+                with open(path, "wb") as f:
+                    f.write(data)
+            self.address[name] = mx_address(index)
+            listeners.append({"name": name, "address": mx_address(index), "port": SMTP_PORT,
+                              "banner": hosts[0], "tls": "modern", "cert": paths[0],
+                              "key": paths[1]})
+        config = os.path.join(world.dir, "smtpd.json")
+        with open(config, "w") as f:
+            json.dump(listeners, f)
+        self.process = Process("smtpd", [PYTHON, "-W", "ignore::DeprecationWarning", SMTPD,
+                                         config], os.path.join(world.dir, "smtpd.log"))
+
+    def start(self):
+        self.process.start()
+        for address in self.address.values():
+            wait_port(address, SMTP_PORT, self.process)
+        return self
+
+
+def nsupdate(world, commands):
+    """Sends one RFC 2136 update (nsupdate commands) to BIND9, signed with the stack's key."""
+    host, port = world.dns_server.rsplit(":", 1)
+    script = f"server {host} {port}\nzone {ZONE}\n" + "".join(c + "\n" for c in commands)
+    run("nsupdate", "-y", f"hmac-sha256:{world.dns['DNSSTACK_TSIG_KEY']}:"
+        f"{world.dns['DNSSTACK_TSIG_SECRET']}", stdin=script + "send\n", timeout=30, check=True)
+
+
+class DnsRelay:
+    """Answers DNS queries on SENDER_DNS:53 (UDP) with BIND9's answers: what a sender's
+    resolv.conf can name, since it cannot name a port."""
+
+    ADDRESS = "127.26.2.53"
+
+    def __init__(self, upstream):
+        host, port = upstream.rsplit(":", 1)
+        self.upstream = (host, int(port))
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.socket.bind((self.ADDRESS, 53))
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                query, client = self.socket.recvfrom(4096)
+            except OSError:
+                return  # closed
+            with contextlib.suppress(OSError), socket.socket(socket.AF_INET,
+                                                             socket.SOCK_DGRAM) as up:
+                up.settimeout(2)
+                up.sendto(query, self.upstream)
+                self.socket.sendto(up.recv(65535), client)
+
+    def close(self):
+        self.socket.close()
+
+
+class SenderView(collections.namedtuple("SenderView", "result policy_id mode mx max_age")):
+    """What the sender concluded: result (VALID, NONE, FETCH_ERROR, ...), and for VALID the id
+    and the policy's mode, mx (a tuple) and max_age."""
+
+    @classmethod
+    def of(cls, result, policy_id=None, policy=None):
+        policy = policy or {}
+        return cls(result, policy_id, policy.get("mode"), tuple(policy.get("mx", [])),
+                   policy.get("max_age"))
+
+
+class Sender:
+    """postfix-mta-sts-resolver (the Debian package), a real sending MTA's MTA-STS client, asked
+    for a domain's policy as Postfix asks it: the TXT record from DNS, then the policy over
+    HTTPS from mta-sts.<domain>:443. It reads only /etc/resolv.conf, so each run gets a private
+    mount namespace with one naming the DnsRelay bound over it (the system file is untouched),
+    and SSL_CERT_FILE = the world's CA."""
+
+    def __init__(self, world):
+        self.relay = DnsRelay(world.dns_server)
+        self.resolv_conf = os.path.join(world.dir, "sender-resolv.conf")
+        with open(self.resolv_conf, "w") as f:
+            f.write(f"nameserver {DnsRelay.ADDRESS}\n")
+        self.env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()
+                    and k != "SSL_CERT_DIR"}
+        self.env["SSL_CERT_FILE"] = world.ca_file
+
+    def fetch(self, domain):
+        """The SenderView of domain, as the resolver fetches it now."""
+        script = ('mount --bind "$0" /etc/resolv.conf && '
+                  'exec /usr/bin/python3 -m postfix_mta_sts_resolver -v debug "$1"')
+        r = subprocess.run(["unshare", "--mount", "sh", "-c", script, self.resolv_conf, domain],
+                           capture_output=True, text=True, timeout=60, env=self.env)
+        lines = r.stdout.strip().splitlines()
+        match = re.match(r"\(<STSFetchResult\.(\w+): \d+>, (.*)\)$", lines[-1] if lines else "")
+        if r.returncode != 0 or not match:
+            raise AssertionError(f"postfix-mta-sts-resolver {domain} failed ({r.returncode}):\n"
+                                 f"{r.stdout}{r.stderr}")
+        answer = ast.literal_eval(match.group(2))  # None, or (id, policy dict)
+        return SenderView.of(match.group(1), *(answer or ()))
+
+    def close(self):
+        self.relay.close()
 
 
 # --- observing over time -------------------------------------------------------------------
