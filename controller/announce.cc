@@ -1,5 +1,7 @@
 #include "controller/announce.h"
 
+#include <algorithm>
+
 #include "base/printable.h"
 #include "policy/policy_id.h"
 
@@ -60,6 +62,12 @@ Publication JudgePublication(const dns::TxtAnswer& answer, const std::string& ex
         "remove the old record: remove it by hand)";
   }
   return {Publication::State::kNotYet, message};
+}
+
+bool Withdrawn(const dns::TxtAnswer& answer, const std::string& record) {
+  if (dns::IsTemporaryFailure(answer.outcome)) return false;
+  return std::none_of(answer.records.begin(), answer.records.end(),
+                      [&](const dns::TxtRecord& r) { return r.Joined() == record; });
 }
 
 }  // namespace mtasts::controller

@@ -48,4 +48,9 @@ struct Publication {
 };
 Publication JudgePublication(const dns::TxtAnswer& answer, const std::string& expected);
 
+// On removal: DNS no longer answers `record` (the one the operator announced last). A lookup that
+// failed proves nothing and is not withdrawn; records another writer keeps there do not hold the
+// removal up.
+bool Withdrawn(const dns::TxtAnswer& answer, const std::string& record);
+
 }  // namespace mtasts::controller

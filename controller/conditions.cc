@@ -18,6 +18,8 @@ std::vector<Condition> DeriveConditions(const Progress& p) {
     out.push_back(FromVerdict(kCertificateReady, p.certificate));
     out.push_back(FromVerdict(kPolicyServed, p.served));
     out.push_back(FromVerdict(kDnsPublished, p.published));
+    if (p.certificate_validity)
+      out.push_back(FromVerdict(kCertificateValid, *p.certificate_validity));
     for (const Verdict* v : {&p.certificate, &p.served, &p.published}) {
       if (!v->ok) {
         holding = v;

@@ -16,6 +16,7 @@ inline constexpr char kStalled[] = "Stalled";
 inline constexpr char kPolicyServed[] = "PolicyServed";
 inline constexpr char kDnsPublished[] = "DNSPublished";
 inline constexpr char kCertificateReady[] = "CertificateReady";
+inline constexpr char kCertificateValid[] = "CertificateValid";
 
 struct Condition {
   std::string type;
@@ -42,6 +43,9 @@ struct Progress {
   Verdict certificate;
   Verdict served;
   Verdict published;
+  // How long the served certificate stays valid (certificate_validity.h), when a handshake told.
+  // A warning: it never holds Ready.
+  std::optional<Verdict> certificate_validity;
   std::string effective_mode;  // "" before anything was announced
   std::string target_mode;     // spec.mode
   // The rollout's verdict (rollout_machine.h) once every stage is done; absent, an effective
@@ -49,7 +53,8 @@ struct Progress {
   std::optional<Verdict> rollout;
 };
 
-// Ready, Reconciling, Stalled, and (unless blocked) CertificateReady, PolicyServed, DNSPublished.
+// Ready, Reconciling, Stalled, and (unless blocked) CertificateReady, PolicyServed, DNSPublished,
+// and CertificateValid when known.
 std::vector<Condition> DeriveConditions(const Progress& progress);
 
 }  // namespace mtasts::controller

@@ -13,6 +13,7 @@
 #include "controller/domain_claim.h"
 #include "controller/health.h"
 #include "controller/informer_set.h"
+#include "controller/live_check.h"
 #include "controller/names.h"
 #include "controller/operator_metrics.h"
 #include "controller/policy_mode_counts.h"
@@ -86,8 +87,12 @@ class OperatorManager final : public Manager {
         resolver_(std::move(resolver)),
         events_(*client_, {.reporting_instance = identity_}),
         serve_checker_(
-            *resolver_, std::move(tls), [endpoints = options.serve_endpoints] { return endpoints; },
+            *resolver_, tls, [endpoints = options.serve_endpoints] { return endpoints; },
             std::chrono::seconds(5)),
+        live_checker_(*resolver_, tls, RealClock::Get(),
+                      {.https_port = options.https_port,
+                       .smtp_port = options.smtp_port,
+                       .allow_private_addresses = options.allow_private_addresses}),
         policies_(*client_, MtaStsPolicies(), options.namespaces, Selecting(options.selector),
                   PolicyHandlers()),
         config_maps_(*client_, k8s::ConfigMaps(), options.namespaces,
@@ -98,15 +103,19 @@ class OperatorManager final : public Manager {
                        OwnedHandlers()),
         reconciler_(ReconcilerDeps{
             .client = *client_,
-            .caches = {
-                .policy = [this](const std::string& k) { return policies_.Get(k); },
-                .config_map = [this](const std::string& k) { return config_maps_.Get(k); },
-                .certificate = [this](const std::string& k) { return certificates_.Get(k); },
-                .dns_endpoint = [this](const std::string& k) { return dns_endpoints_.Get(k); }},
+            .caches = {.policy = [this](const std::string& k) { return policies_.Get(k); },
+                       .config_map = [this](const std::string& k) { return config_maps_.Get(k); },
+                       .certificate = [this](const std::string& k) { return certificates_.Get(k); },
+                       .dns_endpoint =
+                           [this](const std::string& k) { return dns_endpoints_.Get(k); }},
             .claims = claims_,
             .serve_check =
                 [this](const std::string& domain, const std::string& bytes) {
                   return serve_checker_.Check(domain, bytes);
+                },
+            .live_check =
+                [this](const std::string& domain, std::chrono::seconds min_cert_validity) {
+                  return live_checker_.Check(domain, min_cert_validity);
                 },
             .resolver = *resolver_,
             .events = events_,
@@ -122,7 +131,8 @@ class OperatorManager final : public Manager {
                              [this](const Owner& policy, Clock::TimePoint not_after) {
                                metrics_.SetCertificateExpiry(policy.namespace_, policy.name,
                                                              not_after, RealClock::Get().Now());
-                             }}}),
+                             }},
+            .revalidate_interval = options.revalidate_interval}),
         workers_(queue_, [this](const std::string& key,
                                 std::stop_token stop) { return Measured(key, stop); }),
         metrics_(registry_, MTASTS_VERSION),
@@ -349,6 +359,7 @@ class OperatorManager final : public Manager {
   std::unique_ptr<dns::Resolver> resolver_;
   k8s::ApiEventRecorder events_;
   ServeChecker serve_checker_;
+  LiveChecker live_checker_;
   DomainClaims claims_;
   PolicyModeCounts mode_counts_;
   k8s::WorkQueue queue_;

@@ -28,6 +28,10 @@ inline constexpr std::string_view kPolicyKeyAnnotation = "mtasts.io/policy";
 // On an MtaStsPolicy, written by a person: approves the one testing policy whose id is the value
 // for enforce, when rollout.autoPromote is false.
 inline constexpr std::string_view kPromoteAnnotation = "mtasts.io/promote";
+// On every MtaStsPolicy the operator works on: a deleted policy stays until mode none was announced
+// for the largest max_age ever announced and its records and objects are removed (or at once,
+// with spec.removal Immediate).
+inline constexpr std::string_view kRemovalFinalizer = "mtasts.io/removal";
 
 // The ConfigMap key holding the policy file bytes.
 inline constexpr std::string_view kPolicyFileKey = "mta-sts.txt";

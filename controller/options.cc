@@ -13,6 +13,7 @@
 #include "controller/kube_syntax.h"
 #include "policy/syntax.h"
 #include "probe/address_range.h"
+#include "spec/duration.h"
 
 namespace mtasts::controller {
 namespace {
@@ -38,6 +39,15 @@ Status ReadSwitch(const std::string& value, bool* out) {
   } else {
     return Wrong("is given bare, =true or =false");
   }
+  return OkStatus();
+}
+
+Status ReadDuration(const std::string& value, std::chrono::seconds* out) {
+  const std::optional<std::chrono::seconds> d = spec::ParseDuration(value);
+  if (!d || *d < std::chrono::seconds(1)) {
+    return Wrong("wants a duration of at least 1s in hours, minutes and seconds, e.g. 1h, 90m, 5s");
+  }
+  *out = *d;
   return OkStatus();
 }
 
@@ -278,6 +288,11 @@ const Flag kFlags[] = {
      "ClusterIssuer/letsencrypt; an Issuer must exist in each policy's namespace; an external\n"
      "issuer is KIND.GROUP/NAME; default: none (such a policy gets no certificate)",
      [](const std::string& v, Options& o) { return ReadIssuer(v, &o.default_issuer); }},
+    {Group::kChecks, "--revalidate-interval", "DURATION",
+     "while a policy is enforced, check its domain again this often (every live MX, the policy\n"
+     "as served, the _mta-sts record), each policy at its own moment within the interval; a\n"
+     "restart continues from status.promotion.lastValidation; e.g. 30m, 5s; default: 1h",
+     [](const std::string& v, Options& o) { return ReadDuration(v, &o.revalidate_interval); }},
     {Group::kChecks, "--workers", "N", "policies reconciled at the same time (1 to 64); default: 2",
      [](const std::string& v, Options& o) { return ReadNumber(v, 1, 64, &o.workers); }},
     {Group::kObservability, "--metrics-bind-address", "HOST:PORT",

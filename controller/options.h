@@ -2,6 +2,7 @@
 // line naming the flag, what is wrong and how to write it. Pure; thread-safe.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,6 +46,8 @@ struct Options {
   bool allow_private_addresses = false;
   std::optional<spec::IssuerRef> default_issuer;
   int workers = 2;
+  // While enforcing, the gates run again this often (jittered by up to a tenth, never below 1s).
+  std::chrono::seconds revalidate_interval{3600};
   // Observability
   std::string metrics_bind_address = ":8080";
   std::string health_probe_bind_address = ":8081";

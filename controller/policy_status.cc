@@ -48,11 +48,6 @@ Object NextStatus(const Object& observed_status, int64_t generation,
   if (announced) {
     if (Text(observed, "policyId") != announced->id) next["publishedAt"] = now;
     if (Text(observed, "policyHash") != announced->hash) next["lastServedAt"] = now;
-    if (announced->mode != "testing") {
-      next.erase("testingSince");
-    } else if (Text(observed, "effectiveMode") != "testing" || !observed.contains("testingSince")) {
-      next["testingSince"] = now;
-    }
     next["policyId"] = announced->id;
     next["policyHash"] = announced->hash;
     next["effectiveMode"] = announced->mode;

@@ -25,8 +25,8 @@ struct Announcement {
 // `conditions` replace those of the same type (a condition whose status did not change keeps its
 // lastTransitionTime); conditions of other types stay. With an announcement: policyId,
 // policyHash, effectiveMode, publishedAt (when the id changed), lastServedAt (when the bytes
-// changed), testingSince (when testing began), largestMaxAge (never lowered). Without one, those
-// keep their values.
+// changed), largestMaxAge (never lowered). Without one, those keep their values. (What the
+// rollout keeps, testingSince among it, is rollout_status.h's.)
 k8s::Object NextStatus(const k8s::Object& observed, int64_t generation,
                        const std::optional<Announcement>& announced,
                        const std::vector<Condition>& conditions, Clock::TimePoint now);

@@ -5,12 +5,13 @@
 #include "base/json_text.h"
 #include "base/log.h"
 #include "base/printable.h"
+#include "controller/certificate_validity.h"
 #include "controller/conditions.h"
 #include "controller/covers.h"
 #include "controller/names.h"
 #include "controller/policy_status.h"
 #include "controller/resources.h"
-#include "controller/rollout.h"
+#include "controller/rollout_status.h"
 #include "policy/policy_id.h"
 #include "policy/sts_record.h"
 #include "spec/load.h"
@@ -77,6 +78,24 @@ std::string ConditionMessage(const Object& conditions, const std::string& type) 
   return "";
 }
 
+bool HasFinalizer(const Object& metadata) {
+  const Object& finalizers = metadata.value("finalizers", Object::array());
+  return finalizers.is_array() &&
+         std::find(finalizers.begin(), finalizers.end(), kRemovalFinalizer) != finalizers.end();
+}
+
+std::optional<std::string> AnnotationOf(const Object& metadata, std::string_view name) {
+  const Object& annotations = metadata.value("annotations", Object::object());
+  const auto it = annotations.find(std::string(name));
+  if (it == annotations.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+// The conditions the rollout machine decides tell their changes in its own Events.
+bool ToldByTheMachine(const std::string& type) {
+  return type == kEnforced || type == kValidated || type == kDegraded;
+}
+
 }  // namespace
 
 // The state one reconcile builds up as it goes.
@@ -89,61 +108,51 @@ struct Reconciler::Pass {
   Object observed_status;
   Progress progress;
   std::optional<Announcement> announced;
+  std::optional<Decision> rollout;   // the machine's latest decision, once it was asked
+  std::vector<RolloutEvent> events;  // every decision's Events, recorded with the status
 };
 
 ProcessResult Reconciler::Reconcile(const std::string& key, std::stop_token stop) {
   std::optional<Object> policy = deps_.caches.policy(key);
   if (!policy) {
-    // Gone: what it owned goes with it (owner references); removal belongs to the rollout.
-    ResetWait(key);
+    Forget(key);  // gone: the finalizer was released, or it never held anything
     return ProcessResult::Done();
   }
+  const Object& metadata = policy->at("metadata");
+  const bool deleting = metadata.contains("deletionTimestamp");
+  const bool finalized = HasFinalizer(metadata);
+  if (deleting && !finalized) return ProcessResult::Done();  // nothing of this operator's left
   Pass pass{.key = key,
             .stop = stop,
             .policy = *policy,
             .owner = Owner::Of(*policy),
-            .generation = policy->at("metadata").value("generation", int64_t{0}),
+            .generation = metadata.value("generation", int64_t{0}),
             .observed_status = policy->value("status", Object::object()),
             .progress = {},
-            .announced = std::nullopt};
+            .announced = std::nullopt,
+            .rollout = std::nullopt,
+            .events = {}};
   pass.progress.effective_mode = StatusText(pass.observed_status, "effectiveMode");
   pass.progress.target_mode = policy->value("spec", Object::object()).value("mode", "");
 
-  auto finish = [&](ProcessResult result) -> ProcessResult {
-    const std::vector<Condition> conditions = DeriveConditions(pass.progress);
-    const Object next = NextStatus(pass.observed_status, pass.generation, pass.announced,
-                                   conditions, deps_.clock.Now());
-    if (next != pass.observed_status) {
-      if (pass.stop.stop_requested()) return ProcessResult::Failed(CancelledError("stopping"));
-      const Object patch = {
-          {"apiVersion", MtaStsPolicies().ApiVersion()},
-          {"kind", MtaStsPolicies().kind},
-          {"metadata", {{"name", pass.owner.name}, {"namespace", pass.owner.namespace_}}},
-          {"status", next}};
-      StatusOr<Object> written = deps_.client.ApplyStatus(
-          MtaStsPolicies(), patch, {std::string(kFieldManager), /*force=*/true});
-      if (!written.ok()) return ProcessResult::Failed(written.status());
-      RecordTransitions(pass, conditions);
-    }
-    return result;
-  };
-  // Waiting for the world (a certificate, an endpoint, DNS): look again later.
-  auto wait = [&] { return finish(ProcessResult::RequeueAfter(NextWait(key))); };
   // Blocked until a person acts (or retried slowly, for a CRD that may yet be installed).
   auto blocked = [&](Verdict v, bool retry) {
     pass.progress.blocked = std::move(v);
-    return finish(retry ? ProcessResult::RequeueAfter(NextWait(key)) : ProcessResult::Done());
+    return Finish(pass, retry ? ProcessResult::RequeueAfter(NextWait(key)) : ProcessResult::Done());
   };
 
-  // 1. The spec, strictly: a spec the CRD let through but that cannot work writes nothing.
+  // 1. The spec, strictly: a spec the CRD let through but that cannot work writes nothing (and a
+  // deleted one releases what it holds: the domain cannot be trusted to look DNS up).
   StatusOr<spec::MtaStsPolicy> parsed = spec::ParseMtaStsPolicy(DumpJson(*policy));
   if (!parsed.ok()) {
+    if (deleting) return Release(pass, "");
     return blocked({false, "InvalidSpec", Printable(parsed.status().message()), true}, false);
   }
   const spec::MtaStsPolicySpec& spec = parsed->spec;
 
-  // 2. One domain, one policy.
+  // 2. One domain, one policy (a policy that never held the domain announced nothing).
   if (const std::string holder = deps_.claims.Holder(spec.domain); holder != key) {
+    if (deleting) return Release(pass, "");
     return blocked({false, "DomainConflict",
                     "domain " + spec.domain + " is already published by MtaStsPolicy " + holder +
                         " (created earlier); this policy writes nothing until that one is "
@@ -152,7 +161,28 @@ ProcessResult Reconciler::Reconcile(const std::string& key, std::stop_token stop
                    false);
   }
 
-  // 3. The bytes to serve.
+  // 3. The finalizer, before anything is written: a deletion must wait for the removal.
+  if (!finalized) {
+    if (Status s = SetFinalizer(pass, true); !s.ok()) return ProcessResult::Failed(s);
+  }
+
+  // 4. The mode to serve (the rollout machine).
+  const Clock::TimePoint now = deps_.clock.Now();
+  const RolloutSettings settings = SettingsFor(key);
+  // Announced: DNS answered status.policyId at the last look (this pass looks again below).
+  RolloutObservations observations{
+      .gates = LastGateRun(key),
+      .announced =
+          IsConditionTrue(pass.observed_status.value("conditions", Object::array()), kDnsPublished),
+      .deleting = deleting,
+      .approval = AnnotationOf(metadata, kPromoteAnnotation)};
+  const RolloutStatus before = ReadRolloutStatus(pass.observed_status);
+  pass.rollout = Decide(spec, observations, before, now, settings);
+  pass.events = pass.rollout->events;
+  if (pass.rollout->release) return Release(pass, before.effective_mode ? spec.domain : "");
+  const policy::Mode mode = pass.rollout->mode;
+
+  // 5. The bytes to serve.
   std::vector<std::string> live_mx;
   if (spec.mx.empty()) {
     const dns::MxAnswer mx = deps_.resolver.LookupMx(spec.domain);
@@ -167,7 +197,6 @@ ProcessResult Reconciler::Reconcile(const std::string& key, std::stop_token stop
       if (!r.host.empty()) live_mx.push_back(r.host);
     }
   }
-  const policy::Mode mode = EffectiveMode(spec);
   StatusOr<policy::Policy> to_serve = spec::PolicyToServe(spec, mode, live_mx);
   StatusOr<std::string> bytes =
       to_serve.ok() ? policy::RenderPolicy(*to_serve) : StatusOr<std::string>(to_serve.status());
@@ -175,7 +204,7 @@ ProcessResult Reconciler::Reconcile(const std::string& key, std::stop_token stop
     return blocked({false, "CannotRender", Printable(bytes.status().message()), true}, false);
   }
 
-  // 4. The ConfigMap every replica's syncer serves from.
+  // 6. The ConfigMap every replica's syncer serves from.
   const Object config_map = DesiredConfigMap(pass.owner, spec, *bytes);
   if (Status s = ApplyIfChanged(pass, k8s::ConfigMaps(), config_map, deps_.caches.config_map);
       !s.ok()) {
@@ -183,8 +212,7 @@ ProcessResult Reconciler::Reconcile(const std::string& key, std::stop_token stop
     Verdict v = WriteFailure(s, k8s::ConfigMaps(), ConfigMapName(pass.owner.name));
     return v.needs_person ? blocked(v, true) : ProcessResult::Failed(s);
   }
-
-  // 5. The certificate of mta-sts.<domain>.
+  // 7. The certificate of mta-sts.<domain>.
   if (std::optional<spec::IssuerRef> issuer = IssuerFor(spec, deps_.settings)) {
     const Object certificate = DesiredCertificate(pass.owner, spec, *issuer);
     if (Status s = ApplyIfChanged(pass, Certificates(), certificate, deps_.caches.certificate);
@@ -218,7 +246,7 @@ ProcessResult Reconciler::Reconcile(const std::string& key, std::stop_token stop
             " yourself"};
   }
 
-  // 6. Served everywhere?
+  // 8. Served everywhere?
   const std::vector<EndpointResult> results = deps_.serve_check(spec.domain, *bytes);
   for (const EndpointResult& r : results) {
     if (!r.serves && deps_.observer.endpoint_not_serving)
@@ -227,6 +255,8 @@ ProcessResult Reconciler::Reconcile(const std::string& key, std::stop_token stop
       deps_.observer.certificate_not_after(pass.owner, *r.not_after);
     }
   }
+  pass.progress.certificate_validity =
+      JudgeCertificateValidity(results, PolicyHost(spec.domain), deps_.clock.Now());
   const std::optional<EndpointResult> not_serving = FirstNotServing(results);
   const std::string hash = policy::ContentDigest(*bytes);
   pass.progress.served =
@@ -238,7 +268,7 @@ ProcessResult Reconciler::Reconcile(const std::string& key, std::stop_token stop
                             "every serve endpoint (" + std::to_string(results.size()) +
                                 ") serves policy " + hash + " for " + PolicyHost(spec.domain)};
 
-  // 7. Announce: the id of these bytes goes into DNS only once they are served everywhere.
+  // 9. Announce: the id of these bytes goes into DNS only once they are served everywhere.
   const std::string endpoint_key = pass.owner.namespace_ + "/" + DnsEndpointName(pass.owner.name);
   const std::optional<Object> observed_endpoint = deps_.caches.dns_endpoint(endpoint_key);
   const std::optional<std::string> announced_now =
@@ -264,12 +294,12 @@ ProcessResult Reconciler::Reconcile(const std::string& key, std::stop_token stop
         announced_now ? "DNS keeps id " + *announced_now +
                             " until every serve endpoint serves the new policy " + hash
                       : "nothing is announced until every serve endpoint serves policy " + hash};
-    return wait();
+    return Wait(pass);
   }
   pass.announced = Announcement{id, hash, std::string(policy::ModeName(mode)), to_serve->max_age};
   pass.progress.effective_mode = pass.announced->mode;
 
-  // 8. What DNS answers: the provider may lag, or publish something else (quoting).
+  // 10. What DNS answers: the provider may lag, or publish something else (quoting).
   const std::string expected = *policy::RenderStsRecord(id);
   const Publication publication =
       JudgePublication(deps_.resolver.LookupTxt("_mta-sts." + spec.domain), expected);
@@ -284,9 +314,111 @@ ProcessResult Reconciler::Reconcile(const std::string& key, std::stop_token stop
       pass.progress.published = {false, "LookupFailed", publication.message};
       break;
   }
-  if (!pass.progress.certificate.ok || !pass.progress.published.ok) return wait();
+  if (!pass.progress.certificate.ok || !pass.progress.published.ok) return Wait(pass);
+
+  // 11. The rollout, now that `mode` is announced: the gates when due, and what comes next.
+  RolloutStatus announced = pass.rollout->status;
+  announced.effective_mode = mode;
+  announced.policy_id = id;
+  announced.largest_max_age = std::max(before.largest_max_age, to_serve->max_age);
+  observations.announced = true;
+  pass.rollout = Decide(spec, observations, announced, now, settings);
+  if (pass.rollout->validate_now && !pass.stop.stop_requested()) {
+    observations.gates =
+        GateRunOf(deps_.live_check(spec.domain, spec.rollout.min_cert_validity), *bytes, id);
+    KeepGateRun(key, *observations.gates);
+    pass.rollout = Decide(spec, observations, announced, now, settings);
+  }
+  pass.events.insert(pass.events.end(), pass.rollout->events.begin(), pass.rollout->events.end());
+  if (pass.rollout->release) return Release(pass, spec.domain);
+  pass.progress.rollout = pass.rollout->rollout;
   ResetWait(key);
-  return finish(ProcessResult::Done());
+  // Another mode is due at once (a promotion the gates just allowed): serve it next.
+  if (pass.rollout->mode != mode) return Finish(pass, ProcessResult::RequeueAfter({}));
+  if (const std::optional<Clock::TimePoint> next = pass.rollout->next_look) {
+    return Finish(pass, ProcessResult::RequeueAfter(*next - now));
+  }
+  return Finish(pass, ProcessResult::Done());
+}
+
+ProcessResult Reconciler::Finish(Pass& pass, ProcessResult result) {
+  std::vector<Condition> conditions = DeriveConditions(pass.progress);
+  if (pass.rollout) {
+    conditions.insert(conditions.end(), pass.rollout->conditions.begin(),
+                      pass.rollout->conditions.end());
+  }
+  Object next = NextStatus(pass.observed_status, pass.generation, pass.announced, conditions,
+                           deps_.clock.Now());
+  if (pass.rollout) next = WithRolloutStatus(next, pass.rollout->status);
+  if (next == pass.observed_status) return result;
+  if (pass.stop.stop_requested()) return ProcessResult::Failed(CancelledError("stopping"));
+  const Object patch = {
+      {"apiVersion", MtaStsPolicies().ApiVersion()},
+      {"kind", MtaStsPolicies().kind},
+      {"metadata", {{"name", pass.owner.name}, {"namespace", pass.owner.namespace_}}},
+      {"status", next}};
+  StatusOr<Object> written =
+      deps_.client.ApplyStatus(MtaStsPolicies(), patch, {std::string(kFieldManager), true});
+  if (!written.ok()) return ProcessResult::Failed(written.status());
+  RecordTransitions(pass, conditions);
+  return result;
+}
+
+ProcessResult Reconciler::Wait(Pass& pass) {
+  return Finish(pass, ProcessResult::RequeueAfter(NextWait(pass.key)));
+}
+
+ProcessResult Reconciler::Release(Pass& pass, const std::string& domain) {
+  const Owner& o = pass.owner;
+  auto remove = [&](const k8s::ResourceRef& ref, const std::string& name) {
+    if (pass.stop.stop_requested()) return CancelledError("stopping: no more writes");
+    Status s = deps_.client.Delete(ref, o.namespace_, name);
+    // Gone already, or its kind is not installed: nothing of it is left.
+    return s.code() == StatusCode::kNotFound ? OkStatus() : s;
+  };
+  // The records first, and DNS answering without them, before what they point at goes.
+  if (Status s = remove(DnsEndpoints(), DnsEndpointName(o.name)); !s.ok()) {
+    return ProcessResult::Failed(s);
+  }
+  const std::string policy_id = StatusText(pass.observed_status, "policyId");
+  if (!domain.empty() && !policy_id.empty()) {
+    const std::string record = *policy::RenderStsRecord(policy_id);
+    if (!Withdrawn(deps_.resolver.LookupTxt("_mta-sts." + domain), record)) {
+      pass.progress.blocked =
+          Verdict{false, "RemovingRecords",
+                  "DNSEndpoint " + DnsEndpointName(o.name) +
+                      " is deleted; the policy and its "
+                      "certificate are removed once DNS stops answering \"" +
+                      record + "\" for _mta-sts." + domain + " (remove the finalizer " +
+                      std::string(kRemovalFinalizer) + " to skip the wait)",
+                  false};
+      return Wait(pass);
+    }
+  }
+  for (const auto& [ref, name] : {std::pair{k8s::ConfigMaps(), ConfigMapName(o.name)},
+                                  std::pair{Certificates(), CertificateName(o.name)},
+                                  std::pair{k8s::Secrets(), SecretName(o.name)}}) {
+    if (Status s = remove(ref, name); !s.ok()) return ProcessResult::Failed(s);
+  }
+  if (Status s = SetFinalizer(pass, false); !s.ok()) return ProcessResult::Failed(s);
+  // The Events of the decision that released it, unless a wait for DNS told them already.
+  const Object conditions = pass.observed_status.value("conditions", Object::array());
+  if (!ConditionMessage(conditions, kReady).starts_with("RemovingRecords:")) {
+    RecordTransitions(pass, {});
+  }
+  LogInfo("released", {{"policy", pass.key}});
+  Forget(pass.key);
+  return ProcessResult::Done();
+}
+
+Status Reconciler::SetFinalizer(const Pass& pass, bool present) {
+  if (pass.stop.stop_requested()) return CancelledError("stopping: no more writes");
+  Object metadata = {{"name", pass.owner.name}, {"namespace", pass.owner.namespace_}};
+  if (present) metadata["finalizers"] = {std::string(kRemovalFinalizer)};
+  const Object patch = {{"apiVersion", MtaStsPolicies().ApiVersion()},
+                        {"kind", MtaStsPolicies().kind},
+                        {"metadata", std::move(metadata)}};
+  return deps_.client.Apply(MtaStsPolicies(), patch, {std::string(kFieldManager), false}).status();
 }
 
 Status Reconciler::ApplyIfChanged(Pass& pass, const k8s::ResourceRef& ref, const Object& desired,
@@ -305,7 +437,7 @@ void Reconciler::RecordTransitions(const Pass& pass, const std::vector<Condition
     const bool was_true = IsConditionTrue(observed, c.type);
     const bool is_true = c.status == "True";
     // Reconciling only restates the others; Ready says where a policy stands.
-    if (was_true == is_true || c.type == kReconciling) continue;
+    if (was_true == is_true || c.type == kReconciling || ToldByTheMachine(c.type)) continue;
     // Stalled is bad news when it turns true; every other condition when it turns false.
     const bool bad = (c.type == kStalled) == is_true;
     Log(bad ? LogLevel::kWarning : LogLevel::kInfo, "condition changed",
@@ -329,6 +461,11 @@ void Reconciler::RecordTransitions(const Pass& pass, const std::vector<Condition
                         "announced id {} (mode {}) after every serve endpoint served it",
                         pass.announced->id, pass.announced->mode);
   }
+  for (const RolloutEvent& e : pass.events) {
+    Log(e.type == k8s::EventType::kWarning ? LogLevel::kWarning : LogLevel::kInfo, "rollout",
+        {{"policy", pass.key}, {"reason", e.reason}, {"message", e.message}});
+    deps_.events.Eventf(regarding, e.type, e.reason, "Rollout", "{}", e.message);
+  }
 }
 
 std::chrono::nanoseconds Reconciler::NextWait(const std::string& key) {
@@ -340,6 +477,29 @@ std::chrono::nanoseconds Reconciler::NextWait(const std::string& key) {
 void Reconciler::ResetWait(const std::string& key) {
   std::lock_guard lock(mu_);
   waits_.erase(key);
+}
+
+std::optional<GateRun> Reconciler::LastGateRun(const std::string& key) {
+  std::lock_guard lock(mu_);
+  const auto it = gate_runs_.find(key);
+  return it == gate_runs_.end() ? std::nullopt : std::optional<GateRun>(it->second);
+}
+
+void Reconciler::KeepGateRun(const std::string& key, GateRun run) {
+  std::lock_guard lock(mu_);
+  gate_runs_.insert_or_assign(key, std::move(run));
+}
+
+RolloutSettings Reconciler::SettingsFor(const std::string& key) const {
+  // The same fraction for a key on every run and in every process: its checks stay spread.
+  const double jitter = static_cast<double>(std::hash<std::string>{}(key) % 1000) / 1000;
+  return {deps_.revalidate_interval, jitter};
+}
+
+void Reconciler::Forget(const std::string& key) {
+  std::lock_guard lock(mu_);
+  waits_.erase(key);
+  gate_runs_.erase(key);
 }
 
 }  // namespace mtasts::controller

@@ -189,7 +189,7 @@ StatusOr<bool> ServeDir::WritePolicy(std::string_view host, std::string_view pol
 StatusOr<bool> ServeDir::WriteCertificate(std::string_view host, std::string_view chain_pem,
                                           std::string_view key_pem) const {
   RETURN_IF_ERROR(CheckPolicyHost(host));
-  ASSIGN_OR_RETURN(std::string pem, CombineTlsPair(chain_pem, key_pem));
+  ASSIGN_OR_RETURN(std::string pem, CombineTlsPair(chain_pem, key_pem, options_.clock->Now()));
   return Replace(JoinPath({root_, kCerts}), std::string(host).append(kCertificateSuffix), pem,
                  0640);
 }

@@ -27,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/clock.h"
 #include "base/status.h"
 
 namespace mtasts::controller {
@@ -40,6 +41,8 @@ enum class ServedFile { kPolicy, kCertificate };
 Status CheckPolicyHost(std::string_view host);
 
 struct ServeDirOptions {
+  // What "now" is when a certificate is judged expired (WriteCertificate).
+  const Clock* clock = &RealClock::Get();
   // Called with the temporary file's path after it is written and synced, just before the rename.
   // Only tests set it, to stand for a crash at the worst moment.
   std::function<void(const std::string& temp_path)> before_rename;
@@ -54,8 +57,8 @@ class ServeDir {
   // Each of these returns true when it changed what is on disk, false when there was nothing to
   // do (the same bytes are there already, or the file is absent already).
   StatusOr<bool> WritePolicy(std::string_view host, std::string_view policy) const;
-  // The pair is checked and combined by CombineTlsPair first; when it is refused (kInvalidArgument
-  // with the reason), the file that was there stays as it was.
+  // The pair is checked and combined by CombineTlsPair first (an expired one is refused too);
+  // when it is refused (kInvalidArgument with the reason), the file that was there stays as it was.
   StatusOr<bool> WriteCertificate(std::string_view host, std::string_view chain_pem,
                                   std::string_view key_pem) const;
   // Removes the host's file; for a policy also its folder, once nothing else is in it.

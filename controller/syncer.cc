@@ -52,7 +52,9 @@ Syncer::Syncer(k8s::Client& client, SyncerOptions options,
 Syncer::~Syncer() { Stop(); }
 
 Status Syncer::Start() {
-  ASSIGN_OR_RETURN(ServeDir dir, ServeDir::Open(options_.serve_dir, options_.serve_dir_options));
+  ServeDirOptions dir_options = options_.serve_dir_options;
+  dir_options.clock = options_.clock;
+  ASSIGN_OR_RETURN(ServeDir dir, ServeDir::Open(options_.serve_dir, std::move(dir_options)));
   dir_.emplace(std::move(dir));
   std::vector<std::string> namespaces = options_.namespaces;
   if (namespaces.empty()) namespaces.emplace_back();  // "": all namespaces

@@ -57,9 +57,19 @@ StatusOr<Key> ReadKey(std::string_view pem) {
   return key;
 }
 
+// "Nov 30 00:00:00 2026 GMT", as OpenSSL prints a certificate's time.
+std::string TimeText(const ASN1_TIME* time) {
+  Bio out(BIO_new(BIO_s_mem()), &BIO_free);
+  if (out == nullptr || ASN1_TIME_print(out.get(), time) != 1) return "(unreadable)";
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(out.get(), &data);
+  return std::string(data, static_cast<size_t>(size));
+}
+
 }  // namespace
 
-StatusOr<std::string> CombineTlsPair(std::string_view chain_pem, std::string_view key_pem) {
+StatusOr<std::string> CombineTlsPair(std::string_view chain_pem, std::string_view key_pem,
+                                     Clock::TimePoint now) {
   if (chain_pem.size() > INT_MAX || key_pem.size() > INT_MAX) {
     return InvalidArgumentError("the certificate chain or private key is too large");
   }
@@ -69,6 +79,13 @@ StatusOr<std::string> CombineTlsPair(std::string_view chain_pem, std::string_vie
     ERR_clear_error();
     return InvalidArgumentError(
         "the private key does not belong to the first (leaf) certificate of the chain");
+  }
+  time_t at = std::chrono::system_clock::to_time_t(now);
+  const ASN1_TIME* not_after = X509_get0_notAfter(chain.front().get());
+  if (X509_cmp_time(not_after, &at) < 0) {
+    return InvalidArgumentError("the certificate expired at " + TimeText(not_after) +
+                                " and is not served; renew it (with cert-manager: see the "
+                                "Certificate's Ready condition and its issuer)");
   }
   Bio out(BIO_new(BIO_s_mem()), &BIO_free);
   bool written = out != nullptr;

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/clock.h"
 #include "base/status.h"
 
 namespace mtasts::controller {
@@ -17,7 +18,10 @@ namespace mtasts::controller {
 // to the leaf, and returns them written back out by OpenSSL: the chain, then the key as PKCS#8.
 // Whatever else the input held (text between blocks, trailing bytes) is not carried over, so the
 // file holds exactly what was checked, and the same pair always gives the same bytes.
-// kInvalidArgument, saying which part is wrong and why, when the pair cannot be served.
-StatusOr<std::string> CombineTlsPair(std::string_view chain_pem, std::string_view key_pem);
+// kInvalidArgument, saying which part is wrong and why, when the pair cannot be served, and when
+// the leaf has expired by `now` (DESIGN I4: an expired certificate is never served; senders
+// refuse it exactly as they refuse no certificate, and the file served before may still be good).
+StatusOr<std::string> CombineTlsPair(std::string_view chain_pem, std::string_view key_pem,
+                                     Clock::TimePoint now);
 
 }  // namespace mtasts::controller

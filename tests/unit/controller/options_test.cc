@@ -30,8 +30,8 @@ void PrintTo(const Options& o, std::ostream* out) {
        << (o.default_issuer ? o.default_issuer->kind + "." + o.default_issuer->group + "/" +
                                   o.default_issuer->name
                             : "-")
-       << " workers=" << o.workers << " metrics=" << o.metrics_bind_address
-       << " health=" << o.health_probe_bind_address;
+       << " workers=" << o.workers << " revalidate=" << o.revalidate_interval.count()
+       << " metrics=" << o.metrics_bind_address << " health=" << o.health_probe_bind_address;
 }
 
 namespace {
@@ -60,6 +60,7 @@ TEST(OptionsTest, DefaultsAreTheDocumentedOnes) {
   EXPECT_EQ(o.default_issuer, std::nullopt);
   EXPECT_EQ(o.annotation_prefix, "external-dns.kubernetes.io/");
   EXPECT_EQ(o.workers, 2);
+  EXPECT_EQ(o.revalidate_interval, std::chrono::hours(1));
   EXPECT_EQ(o.dns_txt_quoting, TxtQuoting::kQuoted);
   EXPECT_EQ(Parse({}, "mail").leader_election_namespace, "mail");
 }
@@ -121,6 +122,10 @@ TEST(OptionsTest, EveryValueFlagTakesBothSpellings) {
       {"--annotation-prefix", "external-dns.alpha.kubernetes.io/",
        [](Options& o) { o.annotation_prefix = "external-dns.alpha.kubernetes.io/"; }},
       {"--workers", "64", [](Options& o) { o.workers = 64; }},
+      {"--revalidate-interval", "1h30m",
+       [](Options& o) { o.revalidate_interval = std::chrono::minutes(90); }},
+      {"--revalidate-interval", "1s",
+       [](Options& o) { o.revalidate_interval = std::chrono::seconds(1); }},
       {"--dns-txt-quoting", "bare", [](Options& o) { o.dns_txt_quoting = TxtQuoting::kBare; }},
       {"--dns-txt-quoting", "quoted", [](Options&) {}},
   };
@@ -242,6 +247,10 @@ TEST(OptionsTest, MistakesNameTheFlagWhatIsWrongAndTheFix) {
       {{"--workers", "0"}, {"--workers \"0\": wants a whole number from 1 to 64"}},
       {{"--workers", "65"}, {"from 1 to 64"}},
       {{"--workers", ""}, {"from 1 to 64"}},
+      {{"--revalidate-interval", "0s"},
+       {"--revalidate-interval \"0s\": wants a duration of at least 1s", "e.g. 1h, 90m, 5s"}},
+      {{"--revalidate-interval", "500ms"}, {"at least 1s"}},
+      {{"--revalidate-interval", "3600"}, {"at least 1s"}},
       {{"--metrics-bind-address", "8080"}, {"--metrics-bind-address \"8080\": has no port"}},
       {{"--metrics-bind-address", "a b:8080"}, {"has no IP address or host name"}},
       {{"--health-probe-bind-address", ":http"}, {"--health-probe-bind-address \":http\""}},
@@ -292,6 +301,7 @@ TEST(OptionsTest, HelpNamesEveryFlagWithItsDefault) {
                                 "--default-issuer KIND/NAME",
                                 "--annotation-prefix PREFIX",
                                 "--workers N",
+                                "--revalidate-interval DURATION",
                                 "--dns-txt-quoting quoted|bare",
                                 "--version",
                                 "--help",

@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "controller/names.h"
 #include "controller/resources.h"
 #include "fakes/fake_api_server.h"
@@ -66,11 +68,20 @@ class ReconcilerTest : public ::testing::Test {
                                            served_bytes_ = bytes;
                                            return serving_;
                                          },
+                                     .live_check =
+                                         [this](const std::string&, std::chrono::seconds) {
+                                           ++live_checks_;
+                                           validate::Report report;
+                                           report.obs.now = clock_.Now();
+                                           report.findings = live_findings_;
+                                           return report;
+                                         },
                                      .resolver = resolver_,
                                      .events = events_,
                                      .clock = clock_,
                                      .settings = {},
-                                     .observer = {}});
+                                     .observer = {},
+                                     .revalidate_interval = std::chrono::hours(1)});
   }
 
   Object Get(const k8s::ResourceRef& ref, const std::string& name) {
@@ -94,6 +105,47 @@ class ReconcilerTest : public ::testing::Test {
     return "";
   }
 
+  // DNS answers the id the DNSEndpoint carries now (external-dns and the provider caught up).
+  void DnsCatchesUp() {
+    const std::optional<std::string> id =
+        AnnouncedId(Get(DnsEndpoints(), "example-com-mta-sts"), "example.com");
+    dns::TxtAnswer answer;
+    answer.name = "_mta-sts.example.com";
+    answer.outcome = id ? dns::Outcome::kFound : dns::Outcome::kNxDomain;
+    if (id) answer.records = {{{"v=STSv1; id=" + *id}, 300}};
+    resolver_.txt["_mta-sts.example.com"] = answer;
+  }
+
+  // Reconciles until the key settles (no immediate requeue), with DNS catching up in between.
+  k8s::ProcessResult Settle(Reconciler& reconciler) {
+    k8s::ProcessResult result;
+    for (int i = 0; i < 6; ++i) {
+      result = reconciler.Reconcile("mail/example-com", {});
+      DnsCatchesUp();
+      if (issue_certificates_ && Get(Certificates(), "example-com-mta-sts").is_object()) {
+        CertificateReady();
+      }
+      if (result.requeue_after && *result.requeue_after > std::chrono::nanoseconds(0) &&
+          *result.requeue_after < std::chrono::seconds(2)) {
+        continue;  // waiting for DNS: look again
+      }
+      if (!result.requeue_after || *result.requeue_after > std::chrono::nanoseconds(0)) {
+        const Object status = Get(MtaStsPolicies(), "example-com")["status"];
+        if (Condition("DNSPublished") == "True Published") break;
+      }
+    }
+    return result;
+  }
+
+  Object Status() { return Get(MtaStsPolicies(), "example-com")["status"]; }
+
+  std::string ServedMode() {
+    const std::string bytes =
+        Get(k8s::ConfigMaps(), "example-com-mta-sts-policy")["data"].value("mta-sts.txt", "");
+    const size_t at = bytes.find("mode: ");
+    return at == std::string::npos ? "" : bytes.substr(at + 6, bytes.find('\r', at) - at - 6);
+  }
+
   int Writes() {
     return client_.Calls("apply") + client_.Calls("create") + client_.Calls("update");
   }
@@ -106,6 +158,9 @@ class ReconcilerTest : public ::testing::Test {
   k8s::FakeEventRecorder events_;
   std::vector<EndpointResult> serving_;
   std::string served_bytes_;
+  validate::Findings live_findings_;  // what the live check finds: none, every gate passes
+  int live_checks_ = 0;
+  bool issue_certificates_ = false;  // Settle plays cert-manager
 };
 
 TEST_F(ReconcilerTest, ServesFirstThenAnnouncesThenSaysPublished) {
@@ -142,7 +197,7 @@ TEST_F(ReconcilerTest, ServesFirstThenAnnouncesThenSaysPublished) {
   resolver_.txt["_mta-sts.example.com"] = answer;
   reconciler.Reconcile(key, {});
   EXPECT_EQ(Condition("DNSPublished"), "True Published");
-  EXPECT_EQ(Condition("Ready"), "False RolloutPending");
+  EXPECT_EQ(Condition("Ready"), "False Testing");  // spec.mode enforce: testing comes first
   EXPECT_EQ(Get(MtaStsPolicies(), "example-com")["status"]["effectiveMode"], "testing");
   EXPECT_THAT(events_.Lines(), ::testing::Contains(::testing::HasSubstr("PolicyAnnounced")));
 
@@ -152,6 +207,176 @@ TEST_F(ReconcilerTest, ServesFirstThenAnnouncesThenSaysPublished) {
   reconciler.Reconcile(key, {});
   EXPECT_EQ(Writes(), writes);
   EXPECT_EQ(Get(MtaStsPolicies(), "example-com")["status"]["policyId"], id);
+}
+
+// Policies rolled out with a one-hour testing period, served everywhere, certificate ready.
+class RolloutTest : public ReconcilerTest {
+ protected:
+  RolloutTest() {
+    Object policy = Get(MtaStsPolicies(), "example-com");
+    policy["spec"]["rollout"] = {{"testingPeriod", "1h"}};
+    policy["spec"]["maxAge"] = 86400;
+    EXPECT_TRUE(server_.Update(MtaStsPolicies(), policy).ok());
+    issue_certificates_ = true;
+    serving_ = {{"a:1", true, "", std::nullopt}};
+  }
+
+  void Edit(const std::function<void(Object&)>& change) {
+    Object policy = Get(MtaStsPolicies(), "example-com");
+    change(policy);
+    ASSERT_TRUE(server_.Update(MtaStsPolicies(), policy).ok());
+  }
+
+  std::vector<std::string> EventReasons() {
+    std::vector<std::string> out;
+    for (const std::string& line : events_.Lines()) {
+      for (const char* reason : {"TestingStarted", "Promoted", "Demoted", "RolledBack",
+                                 "GatesFailed", "RemovalHeld", "Released", "RemovedImmediately"}) {
+        if (line.find(std::string(" ") + reason + ":") != std::string::npos) out.push_back(reason);
+      }
+    }
+    return out;
+  }
+
+  Reconciler reconciler_ = Make();
+};
+
+TEST_F(RolloutTest, TestingThenEnforceOnceThePeriodIsOverAndEveryGatePasses) {
+  Settle(reconciler_);
+  EXPECT_EQ(ServedMode(), "testing");
+  EXPECT_EQ(Status()["effectiveMode"], "testing");
+  EXPECT_EQ(Status()["promotion"]["eligibleAt"], "2026-11-30T01:00:00Z");
+  EXPECT_EQ(Condition("Reconciling"), "True Testing");
+  const std::string testing_id = Status()["policyId"];
+
+  // Half way: still testing, and nothing is written.
+  clock_.Advance(std::chrono::minutes(30));
+  const int writes = Writes();
+  reconciler_.Reconcile("mail/example-com", {});
+  EXPECT_EQ(Writes(), writes);
+  EXPECT_EQ(ServedMode(), "testing");
+
+  // The period is over: the gates run again, pass, and enforce is served, then announced.
+  clock_.Advance(std::chrono::minutes(30));
+  const int checks = live_checks_;
+  Settle(reconciler_);
+  EXPECT_GT(live_checks_, checks);
+  EXPECT_EQ(ServedMode(), "enforce");
+  EXPECT_EQ(Status()["effectiveMode"], "enforce");
+  EXPECT_NE(Status()["policyId"], testing_id);
+  EXPECT_EQ(Condition("Enforced"), "True Enforcing");
+  EXPECT_EQ(Condition("Ready"), "True Published");
+  EXPECT_EQ(Condition("Validated"), "True GatesPassed");
+  EXPECT_THAT(EventReasons(), ::testing::ElementsAre("TestingStarted", "Promoted"));
+}
+
+TEST_F(RolloutTest, AFailingGateHoldsTestingAndNamesTheBlocker) {
+  live_findings_ = {{validate::FindingCode::kCertificateExpired, Severity::kError, "mx.example.com",
+                     "mx.example.com presents an expired certificate"}};
+  Settle(reconciler_);
+  clock_.Advance(std::chrono::hours(2));
+  Settle(reconciler_);
+  EXPECT_EQ(ServedMode(), "testing");
+  EXPECT_EQ(Status()["effectiveMode"], "testing");
+  EXPECT_EQ(Status()["promotion"]["blockedBy"][0]["code"], "certificate-expired");
+  EXPECT_EQ(Status()["promotion"]["blockedBy"][0]["target"], "mx.example.com");
+  EXPECT_EQ(Condition("Stalled"), "True GatesFailing");
+  EXPECT_EQ(Condition("Validated"), "False GatesFailed");
+
+  // Fixed: enforce follows at the next look.
+  live_findings_.clear();
+  clock_.Advance(std::chrono::hours(1));
+  Settle(reconciler_);
+  EXPECT_EQ(Status()["effectiveMode"], "enforce");
+}
+
+TEST_F(RolloutTest, DriftUnderEnforceServesTestingWithANewIdWithinAnInterval) {
+  Settle(reconciler_);
+  clock_.Advance(std::chrono::hours(1));
+  Settle(reconciler_);
+  ASSERT_EQ(Status()["effectiveMode"], "enforce");
+  const std::string enforce_id = Status()["policyId"];
+
+  live_findings_ = {{validate::FindingCode::kCertificateHostMismatch, Severity::kError,
+                     "mx.example.com", "mx.example.com presents a certificate for other.example"}};
+  clock_.Advance(std::chrono::hours(1));
+  const k8s::ProcessResult result = Settle(reconciler_);
+  EXPECT_EQ(ServedMode(), "testing");
+  EXPECT_EQ(Status()["effectiveMode"], "testing");
+  EXPECT_NE(Status()["policyId"], enforce_id);
+  EXPECT_EQ(Condition("Stalled"), "True GatesFailing");  // testing again, until the MX is fixed
+  EXPECT_THAT(EventReasons(), ::testing::Contains("Demoted"));
+  ASSERT_TRUE(result.requeue_after);
+  EXPECT_LE(*result.requeue_after, std::chrono::hours(1)) << "the next check within an interval";
+}
+
+TEST_F(RolloutTest, AlertKeepsEnforceAndSaysDegraded) {
+  Edit([](Object& p) { p["spec"]["rollout"]["onMxDrift"] = "Alert"; });
+  Settle(reconciler_);
+  clock_.Advance(std::chrono::hours(1));
+  Settle(reconciler_);
+  ASSERT_EQ(Status()["effectiveMode"], "enforce");
+  live_findings_ = {{validate::FindingCode::kMxUnreachable, Severity::kError, "mx.example.com",
+                     "mx.example.com does not answer"}};
+  clock_.Advance(std::chrono::hours(1));
+  Settle(reconciler_);
+  EXPECT_EQ(ServedMode(), "enforce");
+  EXPECT_EQ(Condition("Degraded"), "True MxDrift");
+}
+
+TEST_F(RolloutTest, AutoPromoteFalseWaitsForTheApprovalOfThatId) {
+  Edit([](Object& p) { p["spec"]["rollout"]["autoPromote"] = false; });
+  Settle(reconciler_);
+  clock_.Advance(std::chrono::hours(1));
+  Settle(reconciler_);
+  EXPECT_EQ(ServedMode(), "testing");
+  EXPECT_EQ(Condition("Stalled"), "True AwaitingApproval");
+  const std::string id = Status()["policyId"];
+  Edit([&](Object& p) { p["metadata"]["annotations"] = {{std::string(kPromoteAnnotation), id}}; });
+  Settle(reconciler_);
+  EXPECT_EQ(Status()["effectiveMode"], "enforce");
+}
+
+TEST_F(RolloutTest, DeletionServesNoneHoldsItForMaxAgeThenRemovesDnsFirst) {
+  Settle(reconciler_);
+  EXPECT_THAT(Get(MtaStsPolicies(), "example-com")["metadata"]["finalizers"],
+              ::testing::ElementsAre(std::string(kRemovalFinalizer)));
+  Edit([](Object& p) { p["metadata"]["deletionTimestamp"] = "2026-11-30T00:00:00Z"; });
+  Settle(reconciler_);
+  EXPECT_EQ(ServedMode(), "none");
+  EXPECT_EQ(Status()["effectiveMode"], "none");
+  const k8s::ProcessResult held = Settle(reconciler_);
+  EXPECT_EQ(Condition("Reconciling"), "True RemovalHold");
+  ASSERT_TRUE(held.requeue_after);
+  EXPECT_GT(*held.requeue_after, std::chrono::hours(23)) << "held for max_age (one day)";
+
+  // The hold is over: the DNSEndpoint goes, and nothing else until DNS stops answering.
+  clock_.Advance(std::chrono::hours(24));
+  reconciler_.Reconcile("mail/example-com", {});
+  EXPECT_FALSE(Get(DnsEndpoints(), "example-com-mta-sts").is_object());
+  EXPECT_TRUE(Get(k8s::ConfigMaps(), "example-com-mta-sts-policy").is_object());
+  EXPECT_EQ(Condition("Ready"), "False RemovingRecords");
+
+  DnsCatchesUp();  // the record is gone from DNS
+  reconciler_.Reconcile("mail/example-com", {});
+  EXPECT_FALSE(Get(k8s::ConfigMaps(), "example-com-mta-sts-policy").is_object());
+  EXPECT_FALSE(Get(Certificates(), "example-com-mta-sts").is_object());
+  EXPECT_FALSE(Get(MtaStsPolicies(), "example-com")["metadata"].contains("finalizers"));
+  EXPECT_THAT(EventReasons(), ::testing::Contains("Released"));
+}
+
+TEST_F(RolloutTest, ImmediateRemovalSkipsTheHoldAndSaysWhatSendersMayCache) {
+  Settle(reconciler_);
+  Edit([](Object& p) {
+    p["spec"]["removal"] = "Immediate";
+    p["metadata"]["deletionTimestamp"] = "2026-11-30T00:00:00Z";
+  });
+  reconciler_.Reconcile("mail/example-com", {});
+  EXPECT_FALSE(Get(DnsEndpoints(), "example-com-mta-sts").is_object());
+  DnsCatchesUp();
+  reconciler_.Reconcile("mail/example-com", {});
+  EXPECT_FALSE(Get(k8s::ConfigMaps(), "example-com-mta-sts-policy").is_object());
+  EXPECT_THAT(EventReasons(), ::testing::Contains("RemovedImmediately"));
 }
 
 TEST_F(ReconcilerTest, NewBytesKeepTheOldIdUntilServed) {

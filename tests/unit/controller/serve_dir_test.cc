@@ -185,6 +185,13 @@ TEST_F(ServeDirTest, ARefusedCertificateLeavesTheLastGoodFile) {
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("not PEM")));
   EXPECT_EQ(ReadFile(cert), last_good);
   EXPECT_EQ(EntryCount(root_ / "certs"), 1u);
+
+  // Two days on, the same pair (valid for a day) has expired: refused, the file left alone.
+  FakeClock later(RealClock::Get().Now() + std::chrono::hours(48));
+  ServeDir late = Open({.clock = &later, .before_rename = {}});
+  EXPECT_THAT(late.WriteCertificate(kHost, other.chain, other.key),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("expired")));
+  EXPECT_EQ(ReadFile(cert), last_good);
 }
 
 TEST_F(ServeDirTest, HostileHostsAreRefusedAndWriteNothing) {

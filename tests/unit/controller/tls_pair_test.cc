@@ -18,6 +18,8 @@ using ::testing::StartsWith;
 using testing::TestCa;
 using testing::TlsFiles;
 
+Clock::TimePoint Now() { return RealClock::Get().Now(); }
+
 size_t Count(const std::string& text, const std::string& what) {
   size_t n = 0;
   for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
@@ -27,21 +29,21 @@ size_t Count(const std::string& text, const std::string& what) {
 TEST(TlsPairTest, TheChainThenTheKeyInOneFile) {
   TestCa ca;
   TlsFiles files = ca.Leaf("mta-sts.example.com");
-  auto combined = CombineTlsPair(files.chain, files.key);
+  auto combined = CombineTlsPair(files.chain, files.key, Now());
   ASSERT_THAT(combined, IsOk());
   EXPECT_THAT(*combined, StartsWith(files.chain));  // leaf first, then the CA, as given
   EXPECT_THAT(*combined, EndsWith("-----END PRIVATE KEY-----\n"));
   EXPECT_EQ(Count(*combined, "BEGIN CERTIFICATE"), 2u);
   EXPECT_EQ(Count(*combined, "BEGIN PRIVATE KEY"), 1u);
   // The same pair gives the same bytes, so an unchanged Secret never rewrites its file.
-  EXPECT_EQ(*CombineTlsPair(files.chain, files.key), *combined);
+  EXPECT_EQ(*CombineTlsPair(files.chain, files.key, Now()), *combined);
   // What is not PEM between and around the blocks is not carried over.
   auto noisy = CombineTlsPair("subject=CN x\n" + files.chain + "trailing words\n",
-                              "a comment\n" + files.key + "\n\n");
+                              "a comment\n" + files.key + "\n\n", Now());
   ASSERT_THAT(noisy, IsOk());
   EXPECT_EQ(*noisy, *combined);
   // The combined file is itself a good pair (the form both nginx directives read).
-  EXPECT_EQ(*CombineTlsPair(*combined, *combined), *combined);
+  EXPECT_EQ(*CombineTlsPair(*combined, *combined, Now()), *combined);
 }
 
 TEST(TlsPairTest, WhatCannotBeServedIsRefusedWithTheReason) {
@@ -67,10 +69,20 @@ TEST(TlsPairTest, WhatCannotBeServedIsRefusedWithTheReason) {
       {"the leaf not first", ca_pem + good.chain, good.key, "does not belong"},
   };
   for (const Case& c : cases) {
-    EXPECT_THAT(CombineTlsPair(c.chain, c.key),
+    EXPECT_THAT(CombineTlsPair(c.chain, c.key, Now()),
                 StatusIs(StatusCode::kInvalidArgument, HasSubstr(c.reason)))
         << c.name;
   }
+}
+
+TEST(TlsPairTest, AnExpiredCertificateIsNeverServed) {
+  TestCa ca;
+  TlsFiles files = ca.Leaf("mta-sts.example.com");  // valid for a day
+  EXPECT_THAT(CombineTlsPair(files.chain, files.key, Now() + std::chrono::hours(23)), IsOk());
+  EXPECT_THAT(CombineTlsPair(files.chain, files.key, Now() + std::chrono::hours(25)),
+              StatusIs(StatusCode::kInvalidArgument,
+                       ::testing::AllOf(HasSubstr("the certificate expired at "),
+                                        HasSubstr("GMT and is not served; renew it"))));
 }
 
 }  // namespace

@@ -98,8 +98,8 @@ TEST_F(CrdSchemaTest, ServesStatusAndPrintsTheRollout) {
   for (const auto& column : version_["additionalPrinterColumns"]) {
     columns.push_back(column["name"].as<std::string>());
   }
-  EXPECT_EQ(columns,
-            (std::vector<std::string>{"Domain", "Target", "Effective", "Id", "Ready", "Age"}));
+  EXPECT_EQ(columns, (std::vector<std::string>{"Domain", "Target", "Effective", "Id", "Ready",
+                                               "Status", "Eligible", "Age"}));
   const YAML::Node status = properties_.at("status").schema["properties"];
   // Every field the operator writes (controller/policy_status.cc, controller/rollout_status.cc):
   // the API server drops the rest.
