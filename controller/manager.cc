@@ -204,8 +204,9 @@ class OperatorManager final : public Manager {
 
   // policies{effective_mode}, from the counts the policy informer's callbacks keep.
   void CountPoliciesByMode() {
-    for (const char* mode : {"none", "testing", "enforce"}) {
-      metrics_.SetPolicies(mode, mode_counts_.Count(mode));
+    for (policy::Mode mode :
+         {policy::Mode::kNone, policy::Mode::kTesting, policy::Mode::kEnforce}) {
+      metrics_.SetPolicies(policy::ModeName(mode), mode_counts_.Count(mode));
     }
   }
 

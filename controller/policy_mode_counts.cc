@@ -5,21 +5,14 @@
 namespace mtasts::controller {
 namespace {
 
-constexpr std::string_view kModes[] = {"none", "testing", "enforce"};
-
-std::optional<size_t> IndexOf(std::string_view mode) {
-  for (size_t i = 0; i < std::size(kModes); ++i) {
-    if (kModes[i] == mode) return i;
-  }
-  return std::nullopt;
-}
-
 std::optional<size_t> ModeOf(const k8s::Object& policy) {
   const auto status = policy.find("status");
   if (status == policy.end() || !status->is_object()) return std::nullopt;
   const auto mode = status->find("effectiveMode");
   if (mode == status->end() || !mode->is_string()) return std::nullopt;
-  return IndexOf(mode->get_ref<const std::string&>());
+  const std::optional<policy::Mode> known =
+      policy::ModeFromName(mode->get_ref<const std::string&>());
+  return known ? std::optional<size_t>(static_cast<size_t>(*known)) : std::nullopt;
 }
 
 }  // namespace
@@ -32,11 +25,9 @@ void PolicyModeCounts::Updated(const k8s::Object& before, const k8s::Object& aft
 
 void PolicyModeCounts::Deleted(const k8s::Object& policy) { Move(&policy, nullptr); }
 
-int PolicyModeCounts::Count(std::string_view mode) const {
-  const std::optional<size_t> i = IndexOf(mode);
-  if (!i) return 0;
+int PolicyModeCounts::Count(policy::Mode mode) const {
   std::lock_guard lock(mu_);
-  return counts_[*i];
+  return counts_[static_cast<size_t>(mode)];
 }
 
 void PolicyModeCounts::Move(const k8s::Object* leaving, const k8s::Object* arriving) {

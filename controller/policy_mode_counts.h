@@ -7,9 +7,9 @@
 
 #include <array>
 #include <mutex>
-#include <string_view>
 
 #include "k8s/client.h"
+#include "policy/policy_file.h"
 
 namespace mtasts::controller {
 
@@ -19,15 +19,15 @@ class PolicyModeCounts {
   void Updated(const k8s::Object& before, const k8s::Object& after);
   void Deleted(const k8s::Object& policy);
 
-  // Policies whose status says `mode` ("none", "testing" or "enforce"; any other: 0). A policy
-  // with no effective mode yet is in none of the counts.
-  int Count(std::string_view mode) const;
+  // Policies whose status says `mode`. A policy with no effective mode yet, or one no mode is
+  // named, is in none of the counts.
+  int Count(policy::Mode mode) const;
 
  private:
   void Move(const k8s::Object* leaving, const k8s::Object* arriving);
 
   mutable std::mutex mu_;
-  std::array<int, 3> counts_{};  // none, testing, enforce
+  std::array<int, 3> counts_{};  // by policy::Mode
 };
 
 }  // namespace mtasts::controller

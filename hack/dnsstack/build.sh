@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Builds external-dns from the module pinned in hack/tools/external-dns (its README says why two
-# providers are trimmed) and copies the pinned CRDs of external-dns and cert-manager out of their
+# providers are trimmed and what the one fix on top of the release is) and copies the pinned CRDs of external-dns and cert-manager out of their
 # release modules. Sourced by hack/dnsstack.sh, after lib.sh.
 
 # external-dns needs Go 1.27: its build, and only its build, runs with this toolchain.
@@ -18,8 +18,11 @@ build_external_dns() {
   cp -r "$module" "$work/src"
   chmod -R u+w "$work/src"
   rm -rf "$work/src/provider/civo" "$work/src/provider/exoscale"
-  patch -s -d "$work/src" -p1 <"$external_dns_tools/trim-providers.patch" ||
-    die "trim-providers.patch no longer applies to external-dns ${external_dns_version}"
+  local p
+  for p in "${external_dns_patches[@]}"; do
+    patch -s -d "$work/src" -p1 <"$p" ||
+      die "$(basename "$p") no longer applies to external-dns ${external_dns_version}"
+  done
   cp "$external_dns_tools/go.mod" "$external_dns_tools/go.sum" "$work/"
   GOTOOLCHAIN=$external_dns_toolchain go_build "$external_dns_bin" "$work" sigs.k8s.io/external-dns \
     "-X sigs.k8s.io/external-dns/pkg/apis/externaldns.Version=$external_dns_version" >/dev/null

@@ -34,7 +34,11 @@ cert_manager_version=$(pinned_version "$root/hack/tools/cert-manager.version" gi
 [[ -n $external_dns_version && -n $cert_manager_version ]] ||
   die "cannot read the pinned versions in hack/tools/external-dns/go.mod and hack/tools/cert-manager.version"
 
-external_dns_bin=$cache/bin/external-dns-$external_dns_version/external-dns
+# The patches applied to the release's code (README.md there); the binary is kept per their content.
+external_dns_patches=("$external_dns_tools/trim-providers.patch"
+  "$external_dns_tools/rfc2136-txt-removal.patch")
+external_dns_patched=$(cat "${external_dns_patches[@]}" | sha256sum | cut -c1-12)
+external_dns_bin=$cache/bin/external-dns-$external_dns_version-$external_dns_patched/external-dns
 crds_dir=$cache/crds/external-dns-$external_dns_version-cert-manager-$cert_manager_version
 
 # The shared TSIG secret of the test zones: made once per state folder.
