@@ -221,6 +221,8 @@ class I2IdFollowsTheBytes(RolloutCase):
         mx1, mx2 = f"mx1.{domain}", f"mx2.{domain}"
         self.point_mx(domain, [("mx1", "good")])
         served = self.served_timelines(host)
+        self.txt_name = txt  # for endpoint_ids
+        written = Timeline(lambda: self.endpoint_ids(name), 0.1)  # the operator's announcement
         dns = Timeline(lambda: tuple(world.sts_ids(txt)), 0.1)
         seen = []  # what the sender fetched at each step
 
@@ -232,7 +234,7 @@ class I2IdFollowsTheBytes(RolloutCase):
             return view
 
         with contextlib.ExitStack() as sampling:
-            for timeline in [*served.values(), dns]:
+            for timeline in [*served.values(), written, dns]:
                 sampling.enter_context(timeline)
             # Apply: testing first, then enforce once the period is over and the gates pass.
             w.apply(manifest(name, domain, [mx1]))
@@ -289,8 +291,9 @@ class I2IdFollowsTheBytes(RolloutCase):
             matching = [b for b in bodies if policy_id.endswith(digest(b))]
             self.assertEqual(len(matching), 1, f"{policy_id}: bytes {matching} of {bodies}")
             content[policy_id] = matching[0]
-            self.assertEqual(world.announced_before_served(served, dns, matching[0], policy_id),
-                             [], policy_id)
+            for announced, where in ((written, "the DNSEndpoint"), (dns, "DNS")):
+                self.assertEqual(world.announced_before_served(served, announced, matching[0],
+                                                               policy_id, where), [], policy_id)
         for before, after in zip(ids, ids[1:]):
             self.assertNotEqual(content[before], content[after],
                                 f"{before} and {after}: a new id for the same bytes")
@@ -333,12 +336,14 @@ class I3DriftWithinOneInterval(RolloutCase):
             time.sleep(2 * INTERVAL)  # Alert keeps enforce over later revalidations too
         acted = demote.first_seen(lambda v: v[0] == "testing")
         self.assertIsNotNone(acted, demote.changes)
+        print(f"Demote: testing decided {acted - drifted_at:.1f} s after the drift")
         self.assertLessEqual(acted - drifted_at, DRIFT_BUDGET, demote.changes)
         self.assertIn(("Warning", "Demoted"), [e[:2] for e in self.events("demote")])
         self.sender_sees(domains["Demote"], "testing", demoted["status"]["policyId"])
 
         raised = alert.first_seen(lambda v: v[2] == "True")
         self.assertIsNotNone(raised, alert.changes)
+        print(f"Alert: Degraded {raised - drifted_at:.1f} s after the drift")
         self.assertLessEqual(raised - drifted_at, DRIFT_BUDGET, alert.changes)
         self.assertEqual([v for _, _, v in alert.samples if v[0] != "enforce" or v[1] != "enforce"],
                          [], "Alert left enforce")
