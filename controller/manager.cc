@@ -131,6 +131,10 @@ class OperatorManager final : public Manager {
                              [this](const Owner& policy, Clock::TimePoint not_after) {
                                metrics_.SetCertificateExpiry(policy.namespace_, policy.name,
                                                              not_after, RealClock::Get().Now());
+                             },
+                         .gate_run =
+                             [this](bool passed, std::chrono::duration<double> took) {
+                               metrics_.RecordGateRun(passed, took);
                              }},
             .revalidate_interval = options.revalidate_interval}),
         workers_(queue_, [this](const std::string& key,

@@ -2,16 +2,22 @@
 
 #include <string>
 
+#include "policy/policy_file.h"
+
 namespace mtasts::controller {
 namespace {
 
 constexpr ReconcileResult kResults[] = {ReconcileResult::kSuccess, ReconcileResult::kError,
                                         ReconcileResult::kRequeue, ReconcileResult::kConflict};
-constexpr std::string_view kModes[] = {"none", "testing", "enforce"};
+constexpr policy::Mode kModes[] = {policy::Mode::kNone, policy::Mode::kTesting,
+                                   policy::Mode::kEnforce};
 
 // A reconcile may wait on API writes, DNS look-ups and HTTPS fetches of every serve endpoint.
 const std::vector<double> kReconcileBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
                                                1,     2.5,  5,     10,   30,  60};
+// A gate run: DNS look-ups, an HTTPS fetch and a STARTTLS handshake per MX address, bounded by
+// the 60-second deadline of one domain's check.
+const std::vector<double> kGateRunBuckets = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
 
 }  // namespace
 
@@ -49,13 +55,21 @@ OperatorMetrics::OperatorMetrics(http::Registry& registry, std::string_view vers
           registry.AddGauge("mtasts_operator_certificate_expiry_days",
                             "Days until the certificate served for a policy's host expires.",
                             {"namespace", "policy"})),
+      gate_runs_(registry.AddCounter(
+          "mtasts_operator_gate_runs_total",
+          "Runs of the enforce gates against a live domain, by whether every gate passed.",
+          {"result"})),
+      gate_run_duration_(registry.AddHistogram("mtasts_operator_gate_run_duration_seconds",
+                                               "How long one run of the enforce gates took.",
+                                               kGateRunBuckets)),
       registry_(registry) {
   registry.AddGauge("mtasts_operator_build_info", "The operator's version; always 1.", {"version"})
       .Set({std::string(version)}, 1);
   for (ReconcileResult result : kResults) {
     reconciles_.Increment({std::string(ReconcileResultName(result))}, 0);
   }
-  for (std::string_view mode : kModes) policies_.Set({std::string(mode)}, 0);
+  for (policy::Mode mode : kModes) policies_.Set({std::string(policy::ModeName(mode))}, 0);
+  for (const char* result : {"passed", "failed"}) gate_runs_.Increment({result}, 0);
 }
 
 void OperatorMetrics::RecordReconcile(ReconcileResult result, std::chrono::duration<double> took) {
@@ -69,6 +83,11 @@ void OperatorMetrics::ReadWorkqueueDepthFrom(std::function<double()> depth) {
 
 void OperatorMetrics::SetPolicies(std::string_view effective_mode, double count) {
   policies_.Set({std::string(effective_mode)}, count);
+}
+
+void OperatorMetrics::RecordGateRun(bool passed, std::chrono::duration<double> took) {
+  gate_runs_.Increment({passed ? "passed" : "failed"});
+  gate_run_duration_.Observe(took.count());
 }
 
 void OperatorMetrics::CountVerificationFailure(std::string_view endpoint) {

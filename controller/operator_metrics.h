@@ -28,6 +28,9 @@ class OperatorMetrics {
   // policies{effective_mode}: how many policies are in `effective_mode` ("none", "testing",
   // "enforce"; all three are present from the start, at zero).
   void SetPolicies(std::string_view effective_mode, double count);
+  // gate_runs_total{result: passed|failed} and gate_run_duration_seconds: one run of the
+  // enforce gates against a live domain.
+  void RecordGateRun(bool passed, std::chrono::duration<double> took);
   // serve_endpoint_verification_failures_total{endpoint}: a serve endpoint ("host:port") did not
   // serve the expected policy bytes with a certificate that verifies.
   void CountVerificationFailure(std::string_view endpoint);
@@ -48,6 +51,8 @@ class OperatorMetrics {
   http::Gauge& policies_;
   http::Counter& verification_failures_;
   http::Gauge& certificate_expiry_days_;
+  http::Counter& gate_runs_;
+  http::Histogram& gate_run_duration_;
   http::Registry& registry_;
 };
 

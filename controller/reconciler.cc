@@ -324,9 +324,14 @@ ProcessResult Reconciler::Reconcile(const std::string& key, std::stop_token stop
   observations.announced = true;
   pass.rollout = Decide(spec, observations, announced, now, settings);
   if (pass.rollout->validate_now && !pass.stop.stop_requested()) {
+    const auto started = deps_.clock.SteadyNow();
     observations.gates =
         GateRunOf(deps_.live_check(spec.domain, spec.rollout.min_cert_validity), *bytes, id);
     KeepGateRun(key, *observations.gates);
+    if (deps_.observer.gate_run) {
+      deps_.observer.gate_run(BlockersOf(observations.gates->findings).empty(),
+                              deps_.clock.SteadyNow() - started);
+    }
     pass.rollout = Decide(spec, observations, announced, now, settings);
   }
   pass.events.insert(pass.events.end(), pass.rollout->events.begin(), pass.rollout->events.end());

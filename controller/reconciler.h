@@ -59,6 +59,8 @@ struct ReconcilerObserver {
   std::function<void(const std::string& endpoint)> endpoint_not_serving;
   // The end of validity of the certificate an endpoint presented for the policy.
   std::function<void(const Owner& policy, Clock::TimePoint not_after)> certificate_not_after;
+  // One run of the enforce gates: whether every gate passed, and how long it took.
+  std::function<void(bool passed, std::chrono::duration<double> took)> gate_run;
 };
 
 struct ReconcilerDeps {

@@ -26,6 +26,9 @@ TEST(OperatorMetricsTest, EveryFamilyIsThereFromTheStart) {
            "mtasts_operator_policies{effective_mode=\"none\"} 0\n",
            "mtasts_operator_policies{effective_mode=\"testing\"} 0\n",
            "mtasts_operator_policies{effective_mode=\"enforce\"} 0\n",
+           "mtasts_operator_gate_runs_total{result=\"passed\"} 0\n",
+           "mtasts_operator_gate_runs_total{result=\"failed\"} 0\n",
+           "mtasts_operator_gate_run_duration_seconds_count 0\n",
            "# TYPE mtasts_operator_serve_endpoint_verification_failures_total counter\n",
            "# TYPE mtasts_operator_certificate_expiry_days gauge\n",
        }) {
@@ -46,6 +49,8 @@ TEST(OperatorMetricsTest, RecordsWhatTheOperatorDoes) {
   int depth = 4;
   metrics.ReadWorkqueueDepthFrom([&depth] { return depth; });
   metrics.SetPolicies("testing", 3);
+  metrics.RecordGateRun(true, milliseconds(400));
+  metrics.RecordGateRun(false, std::chrono::seconds(45));
   metrics.CountVerificationFailure("10.0.0.7:443");
   metrics.CountVerificationFailure("10.0.0.7:443");
   metrics.CountVerificationFailure("[2001:db8::7]:443");
@@ -63,6 +68,10 @@ TEST(OperatorMetricsTest, RecordsWhatTheOperatorDoes) {
            "mtasts_operator_reconcile_duration_seconds_count 3\n",
            "mtasts_operator_workqueue_depth 4\n",
            "mtasts_operator_policies{effective_mode=\"testing\"} 3\n",
+           "mtasts_operator_gate_runs_total{result=\"passed\"} 1\n",
+           "mtasts_operator_gate_runs_total{result=\"failed\"} 1\n",
+           "mtasts_operator_gate_run_duration_seconds_bucket{le=\"0.5\"} 1\n",
+           "mtasts_operator_gate_run_duration_seconds_bucket{le=\"60\"} 2\n",
            "mtasts_operator_serve_endpoint_verification_failures_total{endpoint=\"10.0.0.7:443\"} "
            "2\n",
            "mtasts_operator_serve_endpoint_verification_failures_total"
