@@ -167,7 +167,7 @@ ProcessResult Reconciler::Reconcile(const std::string& key, std::stop_token stop
   }
 
   // 4. The mode to serve (the rollout machine).
-  const Clock::TimePoint now = deps_.clock.Now();
+  Clock::TimePoint now = deps_.clock.Now();
   const RolloutSettings settings = SettingsFor(key);
   // Announced: DNS answered status.policyId at the last look (this pass looks again below).
   RolloutObservations observations{
@@ -332,6 +332,9 @@ ProcessResult Reconciler::Reconcile(const std::string& key, std::stop_token stop
       deps_.observer.gate_run(BlockersOf(observations.gates->findings).empty(),
                               deps_.clock.SteadyNow() - started);
     }
+    // Decided as of the run's end: the run took time, and a run later than `now` would be
+    // taken for one from the future, never fresh (the gates would run again and again).
+    now = std::max(now, deps_.clock.Now());
     pass.rollout = Decide(spec, observations, announced, now, settings);
   }
   pass.events.insert(pass.events.end(), pass.rollout->events.begin(), pass.rollout->events.end());

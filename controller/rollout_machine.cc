@@ -43,7 +43,9 @@ struct GateVerdict {
   bool passed = false;
   std::vector<Blocker> blockers;
   bool mx_failing = false;  // gates 1-2 failed: drift or an MX certificate
-  std::vector<Blocker> uncovered_by_spec;
+  // Live MX hosts spec.mx does not cover though the policy served now does: a spec change, judged
+  // before it is served. (One the served policy misses too is drift, for onMxDrift to decide.)
+  std::vector<Blocker> uncovered_by_change;
 };
 
 // The state one decision builds up.
@@ -108,13 +110,14 @@ void JudgeGates(Pass& p) {
   GateVerdict& g = p.gates;
   if (p.obs.gates) {
     const GateRun& run = *p.obs.gates;
-    g.uncovered_by_spec = BlockersOf(UncoveredBySpec(p.spec.mx, run.live_mx_hosts));
     validate::Findings all = run.findings;
-    for (const Blocker& b : g.uncovered_by_spec) {
+    for (const Blocker& b : BlockersOf(UncoveredBySpec(p.spec.mx, run.live_mx_hosts))) {
       const bool seen = std::any_of(all.begin(), all.end(), [&](const validate::Finding& f) {
         return f.code == b.code && f.target == b.target && f.severity == Severity::kError;
       });
-      if (!seen) all.push_back({b.code, Severity::kError, b.target, b.message});
+      if (seen) continue;
+      all.push_back({b.code, Severity::kError, b.target, b.message});
+      g.uncovered_by_change.push_back(b);
     }
     g.known = true;
     g.at = run.at;
@@ -147,10 +150,10 @@ void KeepOrDemote(Pass& p) {
   const GateVerdict& g = p.gates;
   p.d.mode = Mode::kEnforce;
   p.mode_change_message = "every enforce gate passes: mode enforce stays served";
-  if (!g.uncovered_by_spec.empty()) {
+  if (!g.uncovered_by_change.empty()) {
     // A spec change judged before it is served: enforce with these mx would refuse mail.
     p.d.mode = Mode::kTesting;
-    p.mode_change_message = Summary(g.uncovered_by_spec) +
+    p.mode_change_message = Summary(g.uncovered_by_change) +
                             "; spec.mx would not cover it under enforce, so mode testing is "
                             "served with a new id";
     p.d.rollout = Holding("MxNotCovered", p.mode_change_message, true);

@@ -58,7 +58,7 @@ class ReconcilerTest : public ::testing::Test {
     };
   }
 
-  Reconciler Make() {
+  Reconciler Make(std::chrono::seconds revalidate_interval = std::chrono::hours(1)) {
     return Reconciler(ReconcilerDeps{.client = client_,
                                      .caches = {Cache(MtaStsPolicies()), Cache(k8s::ConfigMaps()),
                                                 Cache(Certificates()), Cache(DnsEndpoints())},
@@ -71,6 +71,7 @@ class ReconcilerTest : public ::testing::Test {
                                      .live_check =
                                          [this](const std::string&, std::chrono::seconds) {
                                            ++live_checks_;
+                                           clock_.Advance(check_takes_);
                                            validate::Report report;
                                            report.obs.now = clock_.Now();
                                            report.findings = live_findings_;
@@ -81,7 +82,7 @@ class ReconcilerTest : public ::testing::Test {
                                      .clock = clock_,
                                      .settings = {},
                                      .observer = {},
-                                     .revalidate_interval = std::chrono::hours(1)});
+                                     .revalidate_interval = revalidate_interval});
   }
 
   Object Get(const k8s::ResourceRef& ref, const std::string& name) {
@@ -160,7 +161,8 @@ class ReconcilerTest : public ::testing::Test {
   std::string served_bytes_;
   validate::Findings live_findings_;  // what the live check finds: none, every gate passes
   int live_checks_ = 0;
-  bool issue_certificates_ = false;  // Settle plays cert-manager
+  std::chrono::seconds check_takes_{0};  // how far one live check moves the clock
+  bool issue_certificates_ = false;      // Settle plays cert-manager
 };
 
 TEST_F(ReconcilerTest, ServesFirstThenAnnouncesThenSaysPublished) {
@@ -268,6 +270,17 @@ TEST_F(RolloutTest, TestingThenEnforceOnceThePeriodIsOverAndEveryGatePasses) {
   EXPECT_EQ(Condition("Ready"), "True Published");
   EXPECT_EQ(Condition("Validated"), "True GatesPassed");
   EXPECT_THAT(EventReasons(), ::testing::ElementsAre("TestingStarted", "Promoted"));
+}
+
+TEST_F(RolloutTest, AGateRunThatTookTimeCountsAsFreshEvenWithAShortInterval) {
+  // A 3-second interval and checks that take 2 seconds: the run ends after the pass began.
+  Reconciler reconciler = Make(std::chrono::seconds(3));
+  check_takes_ = std::chrono::seconds(2);
+  Settle(reconciler);
+  clock_.Advance(std::chrono::hours(1));
+  Settle(reconciler);
+  EXPECT_EQ(Status()["effectiveMode"], "enforce");
+  EXPECT_EQ(Condition("Enforced"), "True Enforcing");
 }
 
 TEST_F(RolloutTest, AFailingGateHoldsTestingAndNamesTheBlocker) {

@@ -226,6 +226,8 @@ TEST(RolloutMachineTest, WhileEnforcing) {
   const auto drift = [](F code, const char* target, spec::MxDriftAction action) {
     return [=](Case& c) {
       c.obs.gates = Failing(c.now, code, target);
+      // An MX not covered is one DNS answers: the served policy misses it, and spec.mx too.
+      if (code == F::kValidationFailure) c.obs.gates->live_mx_hosts.emplace_back(target);
       c.spec.rollout.on_mx_drift = action;
     };
   };
