@@ -22,7 +22,7 @@ from world import kubectl  # noqa: E402
 EXAMPLE = os.path.join(ROOT, "examples", "example-test.yaml")
 NAME, DOMAIN, MX = "example-test", "example.operator.test", "mx1.example.operator.test"
 HOST = "mta-sts." + DOMAIN
-TIMEOUT = 600  # seconds: the testing period is 30 s, the rest takes seconds
+TIMEOUT = 300  # seconds: the testing period is 30 s, the rest takes seconds
 
 
 class Narrator:
