@@ -98,7 +98,7 @@ class CrdOnApiServer(unittest.TestCase):
         p = kubectl("get", "mtasts", "-n", NAMESPACE, "example-com")
         self.assertEqual(p.returncode, 0, p.stderr)
         header = p.stdout.splitlines()[0].split()
-        self.assertEqual(header, ["NAME", "DOMAIN", "TARGET", "EFFECTIVE", "READY", "AGE"])
+        self.assertEqual(header, ["NAME", "DOMAIN", "TARGET", "EFFECTIVE", "READY", "STATUS", "AGE"])
         self.assertIn("example.com", p.stdout)
         # What the server stores renders like the file itself.
         stored = kubectl("get", "mtastspolicy", "-n", NAMESPACE, "example-com", "-o", "yaml")
