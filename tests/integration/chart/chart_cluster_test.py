@@ -92,5 +92,85 @@ class ServerDryRun(ClusterTest):
                                  manifest.count("\nkind: "), out.stdout)
 
 
+class HelmLifecycle(ClusterTest):
+    def install(self, command, values):
+        helm(command, self.release, CHART, "--namespace", self.ns, *set_args(values))
+        return get("deployment", self.fullname, self.ns)
+
+    def setUp(self):
+        super().setUp()
+        self.fullname = f"{self.release}-mta-sts-operator"
+
+    def test_install_upgrade_uninstall(self):
+        self.create_namespaces(self.ns)
+        deployment = self.install("install", {})
+        self.assertEqual(deployment["metadata"]["generation"], 1)
+        self.assertIsNotNone(get("crd", "mtastspolicies.mtasts.io"))
+
+        # The operator keeps external-dns's hostname annotation on the serve Service by
+        # server-side apply (controller/manager.cc); an upgrade must leave it in place.
+        hostname = "external-dns.kubernetes.io/hostname"
+        annotation = {"apiVersion": "v1", "kind": "Service",
+                      "metadata": {"name": self.fullname, "namespace": self.ns,
+                                   "annotations": {hostname: "mta-sts.example.com"}}}
+        kubectl("apply", "--server-side", "--field-manager=mta-sts-operator", "-f", "-",
+                stdin=json.dumps(annotation))
+
+        # A value outside the pod template changes its object and does not roll the pods.
+        self.install("upgrade", {"podDisruptionBudget.maxUnavailable": 0})
+        self.assertEqual(get("pdb", self.fullname, self.ns)["spec"]["maxUnavailable"], 0)
+        self.assertEqual(get("deployment", self.fullname, self.ns)["metadata"]["generation"], 1)
+
+        # A changed flag is a new pod template: the Deployment rolls.
+        deployment = self.install("upgrade", {"workers": 4})
+        self.assertEqual(deployment["metadata"]["generation"], 2)
+        args = deployment["spec"]["template"]["spec"]["containers"][0]["args"]
+        self.assertIn("--workers=4", args)
+        service = get("service", self.fullname, self.ns)
+        self.assertEqual(service["metadata"]["annotations"].get(hostname), "mta-sts.example.com")
+
+        helm("uninstall", self.release, "--namespace", self.ns)
+        for kind, name, ns in [("deployment", self.fullname, self.ns),
+                               ("service", self.fullname, self.ns),
+                               ("serviceaccount", self.fullname, self.ns),
+                               ("clusterrole", self.fullname, None),
+                               ("clusterrolebinding", self.fullname, None),
+                               ("role", f"{self.fullname}-release", self.ns)]:
+            self.assertIsNone(get(kind, name, ns), f"{kind} {name} left behind")
+        # helm never deletes what crds/ installed: the policies outlive the release.
+        self.assertIsNotNone(get("crd", "mtastspolicies.mtasts.io"))
+
+    def test_the_service_account_may_do_what_the_operator_does_and_no_more(self):
+        self.create_namespaces(self.ns, f"{self.ns}-mail")
+        self.install("install", {"watchNamespaces": [f"{self.ns}-mail"]})
+        mail, lease = f"{self.ns}-mail", self.fullname
+        allowed = [
+            ("list", "mtastspolicies.mtasts.io", mail), ("patch", "mtastspolicies.mtasts.io/status", mail),
+            ("watch", "secrets", mail), ("delete", "secrets", mail),
+            ("create", "configmaps", mail), ("patch", "certificates.cert-manager.io", mail),
+            ("create", "dnsendpoints.externaldns.k8s.io", mail), ("create", "events.events.k8s.io", mail),
+            ("update", f"leases.coordination.k8s.io/{lease}", self.ns),
+            ("patch", f"services/{self.fullname}", self.ns),
+            ("watch", "endpointslices.discovery.k8s.io", self.ns),
+        ]
+        refused = [
+            ("list", "secrets", self.ns),              # not a namespace it manages
+            ("create", "secrets", mail),               # cert-manager writes them
+            ("update", "mtastspolicies.mtasts.io", mail),  # never the spec
+            ("list", "mtastspolicies.mtasts.io", "default"),
+            ("update", "leases.coordination.k8s.io/another-lease", self.ns),
+            ("patch", "services/another-service", self.ns),
+            ("create", "pods", mail),
+            ("list", "configmaps", "kube-system"),
+        ]
+        account = f"system:serviceaccount:{self.ns}:{self.fullname}"
+        for verb, resource, ns in allowed + refused:
+            with self.subTest(verb=verb, resource=resource, namespace=ns):
+                out = kubectl("auth", "can-i", verb, resource, "-n", ns, f"--as={account}",
+                              check=False)
+                self.assertEqual(out.stdout.strip(), "yes" if (verb, resource, ns) in allowed
+                                 else "no", out.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
