@@ -17,6 +17,23 @@ FULLNAME = f"{RELEASE}-mta-sts-operator"
 _HELM_HOME = tempfile.mkdtemp(prefix="chart-test-helm-")
 
 
+def switches(prefix):
+    """Each documented switch of values.yaml, by name; namespaces it names start with prefix."""
+    return {
+        "defaults": {},
+        "single-namespace": {"watchNamespaces": [f"{prefix}-mail", f"{prefix}-shop"]},
+        # Public addresses: the operator refuses to publish special-purpose ones.
+        "hostname-annotation-off": {
+            "externalDns.hostnameAnnotation": False,
+            "policyHostTargets": ["93.184.215.14", "2606:2800:21f:cb07::68"]},
+        "issuer": {"defaultIssuer": "ClusterIssuer/letsencrypt"},
+        "service-monitor": {"metrics.serviceMonitor.enabled": True},
+        "one-replica": {"leaderElection.enabled": False, "replicaCount": 1},
+        "dns": {"checks.dnsServers": ["192.0.2.53", "[2001:db8::53]:5353"],
+                "externalDns.txtQuoting": "bare", "selector": "shard=a"},
+    }
+
+
 def helm_binary():
     out = subprocess.run([os.path.join(ROOT, "hack", "helm.sh"), "path"], capture_output=True,
                          text=True)

@@ -5,10 +5,11 @@ operator's flags, the sidecar, the hardening and the exact RBAC rules. No cluste
     chart_test.py [unittest args], e.g. chart_test.py Defaults
 """
 import os
+import subprocess
 import unittest
 
 from chart import (CHART, FULLNAME, NAMESPACE, container, find, flags, kinds, one, rejected,
-                   render)
+                   render, switches)
 
 HARDENED = {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True,
             "runAsNonRoot": True, "capabilities": {"drop": ["ALL"]},
@@ -122,8 +123,10 @@ class Defaults(unittest.TestCase):
         self.assertEqual(f["--metrics-bind-address"], [":8080"])
         ports = {p["name"]: p["containerPort"] for p in operator["ports"]}
         self.assertEqual(ports, {"probes": 8081, "metrics": 8080})
-        self.assertEqual(operator["livenessProbe"]["httpGet"], {"path": "/healthz", "port": "probes"})
-        self.assertEqual(operator["readinessProbe"]["httpGet"], {"path": "/readyz", "port": "probes"})
+        self.assertEqual(operator["livenessProbe"]["httpGet"],
+                         {"path": "/healthz", "port": "probes"})
+        self.assertEqual(operator["readinessProbe"]["httpGet"],
+                         {"path": "/readyz", "port": "probes"})
 
     def test_both_containers_hardened_and_nginx_reads_through_the_fs_group(self):
         pod = self.deployment["spec"]["template"]["spec"]
@@ -199,9 +202,10 @@ class ServiceMonitor(unittest.TestCase):
 class ExternalDns(unittest.TestCase):
     def test_hostname_annotation_off_publishes_targets_and_leaves_the_service_alone(self):
         objects = render({"externalDns.hostnameAnnotation": False,
-                          "policyHostTargets": ["192.0.2.10", "2001:db8::10"]})
+                          "policyHostTargets": ["93.184.215.14", "2606:2800:21f:cb07::68"]})
         f = flags(one(objects, "Deployment", FULLNAME))
-        self.assertEqual(f["--policy-host-target"], ["192.0.2.10", "2001:db8::10"])
+        self.assertEqual(f["--policy-host-target"],
+                         ["93.184.215.14", "2606:2800:21f:cb07::68"])
         self.assertEqual(release_role(objects)["rules"], LEASE_RULES + SLICE_RULES)
 
     def test_annotation_prefix_and_quoting(self):
@@ -246,6 +250,21 @@ class Schema(unittest.TestCase):
         objects = render({"leaderElection.enabled": False, "replicaCount": 1})
         self.assertEqual(flags(one(objects, "Deployment"))["--leader-elect"], ["false"])
         self.assertEqual(release_role(objects)["rules"], SLICE_RULES + SERVICE_RULES)
+
+
+class OperatorFlags(unittest.TestCase):
+    def test_the_operator_accepts_what_each_switch_renders(self):
+        """The rendered args parse (a bad flag or value exits 2, before anything starts); a
+        kubeconfig that does not exist then stops the operator at its first step (exit 1)."""
+        operator = os.environ["MTASTS_OPERATOR"]
+        for name, values in switches("policies").items():
+            with self.subTest(switch=name):
+                args = container(one(render(values), "Deployment"), "operator")["args"]
+                out = subprocess.run([operator, *args, "--kubeconfig=/nonexistent/kubeconfig"],
+                                     capture_output=True, text=True, timeout=30)
+                self.assertEqual(out.returncode, 1, out.stderr)
+                self.assertIn("cannot start", out.stderr)
+                self.assertIn("/nonexistent/kubeconfig", out.stderr)
 
 
 if __name__ == "__main__":
