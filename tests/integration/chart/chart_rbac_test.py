@@ -21,49 +21,56 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "integration", "operator"))
 import world  # noqa: E402
 from operator_test import CONVERGE, DNSENDPOINTS, OperatorCase, manifest  # noqa: E402
 
+RELEASE = "mail"
+FULLNAME = f"{RELEASE}-mta-sts-operator"
 RBAC_KINDS = ("ServiceAccount", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding")
 
 
-class Story(OperatorCase):
-    def account_kubeconfig(self, release):
-        """A kubeconfig for the chart's ServiceAccount: the admin's server and CA, a bound token."""
+class StoryCase(OperatorCase):
+    """One nginx, external-dns, the CA issuer, and the operator with the credentials of the
+    chart's ServiceAccount, bound only to what the chart renders for values."""
+
+    def account_kubeconfig(self, objects):
+        """Applies the rendered RBAC objects; a kubeconfig for the chart's ServiceAccount: the
+        admin's server and CA, a bound token."""
         ns = self.world.namespace
-        objects = [o for o in render({"watchNamespaces": [ns]}, release, ns)
-                   if o["kind"] in RBAC_KINDS]
-        self.assertEqual([o["kind"] for o in objects if o["kind"].startswith("Cluster")], [])
-        world.kubectl("apply", "-f", "-", stdin=yaml.safe_dump_all(objects))
-        account = [o for o in objects if o["kind"] == "ServiceAccount"][0]["metadata"]["name"]
-        token = world.kubectl("create", "token", account, "-n", ns, "--duration=1h").stdout.strip()
-        admin = yaml.safe_load(open(self.world.kubeconfig))
-        cluster = admin["clusters"][0]
+        rbac = [o for o in objects if o["kind"] in RBAC_KINDS]
+        self.assertEqual([o["kind"] for o in rbac if o["kind"].startswith("Cluster")], [])
+        world.kubectl("apply", "-f", "-", stdin=yaml.safe_dump_all(rbac))
+        token = world.kubectl("create", "token", FULLNAME, "-n", ns,
+                              "--duration=1h").stdout.strip()
+        with open(self.world.kubeconfig) as f:
+            cluster = yaml.safe_load(f)["clusters"][0]["cluster"]
         path = os.path.join(self.world.dir, "account.kubeconfig")
         with open(path, "w") as f:
             yaml.safe_dump({"apiVersion": "v1", "kind": "Config",
-                            "clusters": [{"name": "c", "cluster": cluster["cluster"]}],
+                            "clusters": [{"name": "c", "cluster": cluster}],
                             "users": [{"name": "u", "user": {"token": token}}],
                             "contexts": [{"name": "c", "context": {"cluster": "c", "user": "u"}}],
                             "current-context": "c"}, f)
         os.chmod(path, 0o600)
         return path
 
-    def bring_up_as_the_account(self):
+    def bring_up_as_the_account(self, values):
+        """The operator verifies --serve-endpoint and publishes --policy-host-target (its
+        EndpointSlices of the serve Service cannot be shown here: an EndpointSlice may not hold
+        the loopback addresses this world serves on)."""
         w = self.world
         w.apply_crds()
         self.nginx = [w.add_nginx()]
         w.start_external_dns()
         w.start_ca_issuer()
-        release = "mail"
-        kubeconfig = self.account_kubeconfig(release)
+        objects = render(dict(values, watchNamespaces=[w.namespace]), RELEASE, w.namespace)
+        self.kubeconfig = self.account_kubeconfig(objects)
         # The chart's lease name (its Role names that Lease only) and the account's credentials.
         self.operators = [w.start_operator(self.nginx[0], self.nginx, extra=(
-            "--kubeconfig", kubeconfig, "--leader-election-id", f"{release}-mta-sts-operator"))]
+            "--kubeconfig", self.kubeconfig, "--leader-election-id", FULLNAME))]
         self.domain = f"{w.namespace}.{world.ZONE}"
         self.host = f"mta-sts.{self.domain}"
         self.txt_name = f"_mta-sts.{self.domain}"
-        return kubeconfig
 
-    def test_a_policy_from_start_to_removal_with_the_charts_rules(self):
-        kubeconfig = self.bring_up_as_the_account()
+    def story(self):
+        """A policy written, served, announced, changed and removed, with no request refused."""
         name, mx = "p", [f"mx1.{self.domain}"]
         immediate = "  removal: Immediate\n"
         first = self.publish(name, manifest(name, self.domain, mx, immediate))
@@ -81,17 +88,27 @@ class Story(OperatorCase):
         self.assertNotIn("forbidden", log.lower(), "a request the chart's rules refused")
         self.assert_alive()
 
-        # The same token, outside the rules: refused.
+    def assert_refused_outside_the_rules(self):
         ns = self.world.namespace
         for args in (["get", "secrets", "-n", "kube-system"],
                      ["create", "secret", "generic", "x", "-n", ns],
                      ["get", "mtastspolicies", "-A"],
                      ["create", "configmap", "x", "-n", "default"],
-                     ["get", "pods", "-n", ns]):
+                     ["get", "pods", "-n", ns],
+                     ["get", "services", "-n", ns]):
             with self.subTest(args=args):
-                out = world.kubectl("--kubeconfig", kubeconfig, *args, check=False)
+                out = world.kubectl("--kubeconfig", self.kubeconfig, *args, check=False)
                 self.assertNotEqual(out.returncode, 0, out.stdout)
                 self.assertIn("forbidden", out.stderr)
+
+
+class Story(StoryCase):
+    def test_serve_endpoints_and_targets_with_the_charts_rules(self):
+        # The Roles without the serve Service's rule: the operator never touches it here.
+        self.bring_up_as_the_account({"externalDns.hostnameAnnotation": False,
+                                      "policyHostTargets": ["93.184.215.14"]})
+        self.story()
+        self.assert_refused_outside_the_rules()
 
 
 if __name__ == "__main__":
