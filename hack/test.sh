@@ -48,6 +48,10 @@ step "local Kubernetes control plane (hack/controlplane.sh build)"
 step "external-dns and the pinned CRDs (hack/dnsstack.sh build)"
 "$root/hack/dnsstack.sh" build
 
+# Cold, this builds helm from its module (minutes); warm, it only checks the cache.
+step "helm for the chart tests (hack/helm.sh build)"
+"$root/hack/helm.sh" build
+
 step "all tests"
 ctest --test-dir build -j "$jobs" --output-on-failure
 
