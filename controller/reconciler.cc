@@ -392,14 +392,12 @@ ProcessResult Reconciler::Release(Pass& pass, const std::string& domain) {
   if (!domain.empty() && !policy_id.empty()) {
     const std::string record = *policy::RenderStsRecord(policy_id);
     if (!Withdrawn(deps_.resolver.LookupTxt("_mta-sts." + domain), record)) {
-      pass.progress.blocked =
-          Verdict{false, "RemovingRecords",
-                  "DNSEndpoint " + DnsEndpointName(o.name) +
-                      " is deleted; the policy and its "
-                      "certificate are removed once DNS stops answering \"" +
-                      record + "\" for _mta-sts." + domain + " (remove the finalizer " +
-                      std::string(kRemovalFinalizer) + " to skip the wait)",
-                  false};
+      const std::string message = "DNSEndpoint " + DnsEndpointName(o.name) +
+                                  " is deleted; the policy and its certificate "
+                                  "are removed once DNS stops answering \"" +
+                                  record + "\" for _mta-sts." + domain + " (remove the finalizer " +
+                                  std::string(kRemovalFinalizer) + " to skip the wait)";
+      pass.progress.blocked = Verdict{false, "RemovingRecords", message, false};
       return Wait(pass);
     }
   }
