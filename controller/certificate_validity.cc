@@ -27,9 +27,7 @@ std::optional<Verdict> JudgeCertificateValidity(const std::vector<EndpointResult
                    true};
   }
   return Verdict{true, "Valid",
-                 "the certificate of " + policy_host +
-                     " on every serve endpoint is "
-                     "valid until " +
+                 "the certificate of " + policy_host + " on every serve endpoint is valid until " +
                      until + " or later"};
 }
 

@@ -365,8 +365,8 @@ ProcessResult Reconciler::Finish(Pass& pass, ProcessResult result) {
       {"kind", MtaStsPolicies().kind},
       {"metadata", {{"name", pass.owner.name}, {"namespace", pass.owner.namespace_}}},
       {"status", next}};
-  StatusOr<Object> written =
-      deps_.client.ApplyStatus(MtaStsPolicies(), patch, {std::string(kFieldManager), true});
+  StatusOr<Object> written = deps_.client.ApplyStatus(MtaStsPolicies(), patch,
+                                                      {std::string(kFieldManager), /*force=*/true});
   if (!written.ok()) return ProcessResult::Failed(written.status());
   RecordTransitions(pass, conditions);
   return result;
