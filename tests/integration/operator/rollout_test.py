@@ -531,6 +531,10 @@ class I6RemovalHold(RolloutCase):
             self.assertNotEqual(held["status"]["policyId"],
                                 enforcing["graceful"]["status"]["policyId"])
             self.sender_sees(domains["graceful"], "none", held["status"]["policyId"])
+            # The hold starts on the pass that sees DNS answer the id, which may come after
+            # this test saw it.
+            held = self.wait_policy("graceful", lambda p: status(p).get("removalHoldSince"),
+                                    "removal hold started")
             hold_since = status(held)["removalHoldSince"]
             self.assertEqual(status(held)["largestMaxAge"], MAX_AGE)
             hold_end = timestamp(hold_since) + MAX_AGE
