@@ -20,6 +20,15 @@ std::string MxOf(const FailureDetail& d) {
 
 }  // namespace
 
+void AddPolicyResult(const PolicyResult& policy, DomainTally& tally) {
+  AddTo(tally.successful, policy.total_successful_session_count);
+  AddTo(tally.failed, policy.total_failure_session_count);
+  for (const FailureDetail& d : policy.failure_details) {
+    AddTo(tally.failures_by_result[d.result_type], d.failed_session_count);
+    AddTo(tally.failures_by_mx[MxOf(d)], d.failed_session_count);
+  }
+}
+
 bool ReportTally::Add(const Report& report) {
   if (!seen_.emplace(report.organization_name, report.report_id).second) return false;
   std::set<std::string> named;
@@ -27,12 +36,7 @@ bool ReportTally::Add(const Report& report) {
     const std::string domain = CanonicalDomain(policy.policy_domain);
     DomainTally& tally = domains_[domain];
     if (named.insert(domain).second) ++tally.reports;
-    AddTo(tally.successful, policy.total_successful_session_count);
-    AddTo(tally.failed, policy.total_failure_session_count);
-    for (const FailureDetail& d : policy.failure_details) {
-      AddTo(tally.failures_by_result[d.result_type], d.failed_session_count);
-      AddTo(tally.failures_by_mx[MxOf(d)], d.failed_session_count);
-    }
+    AddPolicyResult(policy, tally);
   }
   return true;
 }

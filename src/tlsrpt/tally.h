@@ -24,6 +24,9 @@ struct DomainTally {
   std::map<std::string, int64_t> failures_by_mx;
 };
 
+// Adds one policy's counts (its summary and failure details) to tally; saturating.
+void AddPolicyResult(const PolicyResult& policy, DomainTally& tally);
+
 class ReportTally {
  public:
   // Adds report's counts unless a report with the same organization-name and report-id was
