@@ -35,6 +35,7 @@ class ReportIntake {
 
   // The window of domain as of now; nullopt when no report for it was counted.
   std::optional<tlsrpt::DomainTally> Window(std::string_view domain) const;
+  int window_days() const { return window_days_; }
 
  private:
   const Clock& clock_;
