@@ -33,7 +33,7 @@ func main() {
 	case len(args) == 2 && args[0] == "argocd-health":
 		script, err := os.ReadFile(args[1])
 		if err != nil {
-			fail(1, err)
+			fail(err)
 		}
 		compute = func(obj *unstructured.Unstructured) (verdict, error) {
 			return argoHealth(obj, string(script))
@@ -46,17 +46,17 @@ func main() {
 	}
 	obj, err := readObject(os.Stdin)
 	if err != nil {
-		fail(1, err)
+		fail(err)
 	}
 	v, err := compute(obj)
 	if err != nil {
-		fail(1, err)
+		fail(err)
 	}
 	// encoding/json escapes what is not printable, so the object's bytes never reach a terminal raw.
 	out := json.NewEncoder(os.Stdout)
 	out.SetEscapeHTML(false)
 	if err := out.Encode(v); err != nil {
-		fail(1, err)
+		fail(err)
 	}
 }
 
@@ -73,10 +73,10 @@ func readObject(r io.Reader) (*unstructured.Unstructured, error) {
 	return obj, nil
 }
 
-func fail(code int, err error) {
+func fail(err error) {
 	fmt.Fprint(os.Stderr, "gitops-status: error: ")
 	quoted := json.NewEncoder(os.Stderr) // quoted: the message may hold the object's bytes
 	quoted.SetEscapeHTML(false)
 	_ = quoted.Encode(err.Error())
-	os.Exit(code)
+	os.Exit(1)
 }
