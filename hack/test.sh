@@ -52,6 +52,10 @@ step "external-dns and the pinned CRDs (hack/dnsstack.sh build)"
 step "helm for the chart tests (hack/helm.sh build)"
 "$root/hack/helm.sh" build
 
+# Cold, this builds gitops-status from its module (a minute or two); warm, it only checks the cache.
+step "gitops-status and the Argo CD and Flux CRDs (hack/gitops.sh build)"
+"$root/hack/gitops.sh" build
+
 step "all tests"
 ctest --test-dir build -j "$jobs" --output-on-failure
 
