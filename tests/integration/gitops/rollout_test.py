@@ -184,11 +184,8 @@ class GitopsRollout(rollout.RolloutCase):
                 self.assertEqual((out.returncode, out.stdout), (0, ""), out.stderr)
         self.assert_alive()
 
-    # The operator's pass that decides to promote writes Ready=True ("mode testing is served
-    # and announced") while effectiveMode is testing and spec.mode enforce: for one status
-    # version, Argo CD says Healthy and kstatus Current mid-rollout, and a Flux wait or an Argo
-    # CD sync wave would take the rollout as done. controller/ decides Ready; this records it.
-    @unittest.expectedFailure
+    # Healthy (and Current) only once spec.mode is announced: a Flux wait or an Argo CD sync
+    # wave must not take the rollout as done while the pass that promotes is still to announce.
     def test_healthy_only_once_spec_mode_is_announced(self):
         self.world_with_mx()
         path = self.write("ready", rollout.manifest("ready", self.domains["ready"],

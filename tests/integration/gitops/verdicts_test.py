@@ -56,6 +56,8 @@ class Verdicts(unittest.TestCase):
     def test_each_status(self):
         no_status = copy.deepcopy(READY)
         del no_status["status"]
+        defaulted = copy.deepcopy(no_status)
+        defaulted["status"] = {"observedGeneration": 0}
         ahead = copy.deepcopy(READY)
         ahead["metadata"]["generation"] = 4
         rows = [
@@ -72,9 +74,12 @@ class Verdicts(unittest.TestCase):
                                 Stalled=("True", "GatesFailing", STALLED)),
              ("Degraded", "Failed")),
             ("a spec change not yet observed", ahead, ("Progressing", "InProgress")),
-            # kstatus has nothing to go on before the operator's first status write: it says
-            # Current. The health check waits for the operator.
-            ("before any status", no_status, ("Progressing", "Current")),
+            # kstatus has nothing to go on without a status: it says Current. The health check
+            # waits for the operator.
+            ("without a status", no_status, ("Progressing", "Current")),
+            # As the API server shows a policy the operator has not written yet: the CRD
+            # defaults status.observedGeneration to 0, below the generation, so kstatus waits too.
+            ("before the operator's first status", defaulted, ("Progressing", "InProgress")),
         ]
         for name, obj, expected in rows:
             with self.subTest(name):
