@@ -150,7 +150,7 @@ cmd_build() {
     log "building $name:$version"
     # --network none: RUN steps need no network, and the default one would change iptables.
     buildah bud --quiet --format oci --layers --pull=never --network none \
-      --volume "$CCACHE_DIR:/ccache" --build-arg "JOBS=$(nproc)" \
+      --volume "$CCACHE_DIR:/ccache" --build-arg "JOBS=$(nproc)" --build-arg "VERSION=$version" \
       --build-arg "BUILD_BASE=$build_base" --build-arg "RUNTIME_BASE=$runtime_base" \
       --build-arg "NGINX_BASE=$nginx_base" \
       --target "${target[$name]}" --tag "localhost/$name:$version" \

@@ -7,9 +7,11 @@ operator image holds no build tools, and the chart's default values name these i
 """
 import os
 import re
+import socket
 import subprocess
 import tarfile
 import tempfile
+import time
 import unittest
 
 import yaml
@@ -130,6 +132,90 @@ class Nginx(unittest.TestCase):
     def test_runs_as_65532(self):
         user = podman("image", "inspect", "--format", "{{.Config.User}}", NGINX).stdout
         self.assertEqual(user.strip(), f"{NONROOT}:{NONROOT}")
+
+
+class Labels(unittest.TestCase):
+    def test_both_carry_the_projects_version(self):
+        for image in (OPERATOR, NGINX):
+            label = podman("image", "inspect", "--format",
+                           '{{index .Labels "org.opencontainers.image.version"}}', image).stdout
+            self.assertEqual(label.strip(), VERSION, image)
+
+
+class Serve(unittest.TestCase):
+    """nginx from the image serving a policy on loopback as the pod does: a read-only root, the
+    chart's nginx.conf, the files laid out and moded as the operator writes them, and nginx as
+    the chart's other user (65533) reading the key through the pod's group (65532)."""
+
+    HOST = "mta-sts.example.test"
+    POLICY = b"version: STSv1\r\nmode: testing\r\nmx: mx.example.test\r\nmax_age: 86400\r\n"
+
+    def test_serves_a_policy_read_only_as_the_pod_does(self):
+        with tempfile.TemporaryDirectory() as serve:
+            port = self.free_port()
+            self.lay_out(serve, port)
+            name = f"image-test-nginx-{os.getpid()}"
+            # The host's network, for a loopback port the test can reach; nginx binds only it.
+            podman("--runtime", "runc", "run", "-d", "--rm", "--name", name, "--network", "host",
+                   "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024",
+                   "--read-only", "--user", "65533:65533", "--group-add", NONROOT,
+                   "--volume", f"{serve}:{SERVE}",
+                   "--volume", f"{CHART}/files/nginx.conf:{SERVE}/nginx.conf:ro", NGINX)
+            try:
+                body, content_type = self.fetch(port, os.path.join(serve, "ca.pem"))
+            finally:
+                podman("rm", "-f", name, check=False)
+        self.assertEqual(body, self.POLICY)
+        self.assertEqual(content_type, "text/plain; charset=utf-8")
+
+    @staticmethod
+    def free_port():
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+    def lay_out(self, serve, port):
+        group = int(NONROOT)
+        for sub in ("www", f"www/{self.HOST}", "certs", "logs", "tmp"):
+            os.mkdir(os.path.join(serve, sub))
+        # An emptyDir under fsGroup: the pod's group may write it.
+        os.chown(serve, group, group)
+        os.chmod(serve, 0o2775)
+        for sub in ("logs", "tmp"):
+            os.chown(os.path.join(serve, sub), 65533, 65533)
+        with open(os.path.join(serve, "listen.conf"), "w", encoding="utf-8") as f:
+            f.write(f"listen 127.0.0.1:{port} ssl;\n")
+        with open(os.path.join(serve, "www", self.HOST, "mta-sts.txt"), "wb") as f:
+            f.write(self.POLICY)
+        key, cert = os.path.join(serve, "key.pem"), os.path.join(serve, "ca.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj",
+                        f"/CN={self.HOST}", "-addext", f"subjectAltName=DNS:{self.HOST}",
+                        "-keyout", key, "-out", cert], check=True, capture_output=True)
+        # The certificate, then its key, in one file, 0640 in the serve directory's group.
+        pem = os.path.join(serve, "certs", f"{self.HOST}.pem")
+        with open(pem, "wb") as out:
+            for part in (cert, key):
+                with open(part, "rb") as f:
+                    out.write(f.read())
+        os.chown(pem, 0, group)
+        os.chmod(pem, 0o640)
+        os.remove(key)
+
+    def fetch(self, port, ca):
+        url = f"https://{self.HOST}:{port}/.well-known/mta-sts.txt"
+        deadline = time.monotonic() + 30
+        while True:
+            out = subprocess.run(
+                ["curl", "-sS", "--max-time", "5", "--cacert", ca, "--resolve",
+                 f"{self.HOST}:{port}:127.0.0.1", "-o", "-", "-w", "\n%{content_type}", url],
+                capture_output=True, timeout=30)
+            if out.returncode == 0 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)  # nginx still starting: a real process, no fake clock to advance
+        self.assertEqual(out.returncode, 0, out.stderr.decode(errors="replace"))
+        body, _, content_type = out.stdout.rpartition(b"\n")
+        return body, content_type.decode()
 
 
 class Chart(unittest.TestCase):
