@@ -119,6 +119,20 @@ make_base() {
   echo "$image"
 }
 
+# Removes the bases that the given ones replaced, and the layers built on them (buildah's layer
+# cache keeps every intermediate image, a compile tree on the build base among them).
+forget_old_bases() {
+  local image old=()
+  while read -r image; do
+    [[ " $* " == *" $image "* ]] || old+=("$image")
+  done < <(podman images --format '{{.Repository}}:{{.Tag}}' \
+    --filter reference='localhost/mta-sts-base-*')
+  ((${#old[@]})) || return 0
+  log "removing the replaced bases ${old[*]} and what was built on them"
+  podman rmi --force "${old[@]}" >/dev/null
+  podman image prune --force >/dev/null
+}
+
 # Waits for every background job; fails when one failed.
 wait_all() {
   local pid failed=0
@@ -145,6 +159,7 @@ cmd_build() {
   build_base=$(<"${made[build]}") runtime_base=$(<"${made[runtime]}")
   nginx_base=$(<"${made[nginx]}")
   rm -f "${made[@]}"
+  forget_old_bases "$build_base" "$runtime_base" "$nginx_base"
   log "bases ready after $((SECONDS - start)) s"
   for name in "${images[@]}"; do
     log "building $name:$version"
