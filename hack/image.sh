@@ -145,6 +145,8 @@ wait_all() {
 cmd_build() {
   local build_base runtime_base nginx_base name start=$SECONDS
   mkdir -p "$bases_dir" "$out"
+  # apt knows the archives' origins only from lists it has fetched.
+  [[ -n $(debian_sources) ]] || apt-get update -qq
   # One build at a time per machine: two would fight over the bases and the tags.
   exec 9>"$bases_dir/.lock"
   flock 9
