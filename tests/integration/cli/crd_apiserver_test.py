@@ -41,12 +41,18 @@ CASES = [
     ("duration-ok", OK_SPEC + "  rollout: {testingPeriod: 1h30m, minCertValidity: 720h}\n",
      True, True),
     ("drift-enum", OK_SPEC + "  rollout: {onMxDrift: demote}\n", False, False),
+    ("rate-ok", OK_SPEC + "  rollout: {maxFailureRate: 0.5%, minReportedSessions: 1000}\n",
+     True, True),
+    ("rate-three-decimals", OK_SPEC + "  rollout: {maxFailureRate: 0.125%}\n", False, False),
+    ("rate-a-fraction", OK_SPEC + "  rollout: {maxFailureRate: '0.01'}\n", False, False),
+    ("sessions-negative", OK_SPEC + "  rollout: {minReportedSessions: -1}\n", False, False),
     ("ttl-low", OK_SPEC + "  dns: {ttl: 5}\n", False, False),
     ("issuer-name-missing", OK_SPEC + "  certificate: {issuerRef: {kind: Issuer}}\n", False, False),
     ("removal-enum", OK_SPEC + "  removal: Later\n", False, False),
     # The loader is stricter than a regular expression can be; the server lets these through.
     ("domain-ip", "spec: {domain: 192.0.2.1, mode: none}\n", True, False),
     ("duration-over-a-year", OK_SPEC + "  rollout: {testingPeriod: 9000h}\n", True, False),
+    ("rate-over-100", OK_SPEC + "  rollout: {maxFailureRate: 150%}\n", True, False),
 ]
 
 
@@ -85,7 +91,8 @@ class CrdOnApiServer(unittest.TestCase):
         self.assertEqual(json.loads(p.stdout)["spec"], {
             "domain": "example.com", "mode": "enforce", "maxAge": 1209600,
             "rollout": {"testingPeriod": "168h", "testingMaxAge": 86400, "autoPromote": True,
-                        "onMxDrift": "Demote", "minCertValidity": "336h"},
+                        "onMxDrift": "Demote", "minCertValidity": "336h",
+                        "maxFailureRate": "1%", "minReportedSessions": 0},
             "dns": {"provider": "ExternalDNS", "ttl": 300},
             "removal": "Graceful",
         })

@@ -35,10 +35,12 @@ MANAGED_BY = {"app.kubernetes.io/managed-by": "mta-sts-operator"}
 CONVERGE = 60  # seconds for any one step; the operator's own budget is a few
 
 
-def manifest(name, domain, mx, extra="", mode="testing"):
-    """An MtaStsPolicy with TLS-RPT. Whatever the mode, the operator publishes testing at most
-    (effectiveMode is the lower of spec.mode and testing; promotion comes with the rollout)."""
+def manifest(name, domain, mx, extra="", mode="testing", ingest=False):
+    """An MtaStsPolicy with TLS-RPT (ingest: the operator counts the reports it receives).
+    Whatever the mode, the operator publishes testing at most (effectiveMode is the lower of
+    spec.mode and testing; promotion comes with the rollout)."""
     mx_list = ", ".join(f'"{m}"' for m in mx)
+    ingest_field = "ingest: true, " if ingest else ""
     return f"""apiVersion: mtasts.io/v1alpha1
 kind: MtaStsPolicy
 metadata: {{name: {name}}}
@@ -46,7 +48,7 @@ spec:
   domain: {domain}
   mode: {mode}
   mx: [{mx_list}]
-  tlsRpt: {{rua: ["mailto:tlsrpt@{domain}"]}}
+  tlsRpt: {{{ingest_field}rua: ["mailto:tlsrpt@{domain}"]}}
 {extra}"""
 
 

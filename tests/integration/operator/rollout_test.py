@@ -46,10 +46,11 @@ CERT_CONDITION = ("CertificateValid", "False", "ExpiresSoon")
 CERT_EVENT_WORDS = ("expir",)
 
 
-def manifest(name, domain, mx, mode="enforce", on_drift="Demote", removal="Graceful"):
+def manifest(name, domain, mx, mode="enforce", on_drift="Demote", removal="Graceful",
+             ingest=False):
     """An MtaStsPolicy (operator_test's, with TLS-RPT) whose rollout fits a test: a short
     testing period and max_age."""
-    return e2e.manifest(name, domain, mx, mode=mode, extra=(
+    return e2e.manifest(name, domain, mx, mode=mode, ingest=ingest, extra=(
         f"  maxAge: {MAX_AGE}\n  removal: {removal}\n"
         f"  rollout: {{testingPeriod: {TESTING_PERIOD}s, testingMaxAge: {MAX_AGE},"
         f" onMxDrift: {on_drift}}}\n"))
@@ -93,9 +94,10 @@ class RolloutCase(e2e.OperatorCase):
     """A World with nginx (listening for the sender too), external-dns, the CA issuer, one
     operator per nginx revalidating every INTERVAL seconds, the MX servers and the sender."""
 
-    def bring_up(self, mx_servers, nginx=1):
+    def bring_up(self, mx_servers, nginx=1, operator_flags=()):
         """mx_servers: name -> (certificate profile, [MX host prefixes]); each prefix p names
-        the host p.<the world's domain>. Sets self.mx: server name -> address."""
+        the host p.<the world's domain>. Sets self.mx: server name -> address. operator_flags:
+        added to each operator's."""
         w = self.world
         self.domain = f"{w.namespace}.{ZONE}"
         w.apply_crds()
@@ -105,7 +107,7 @@ class RolloutCase(e2e.OperatorCase):
         w.start_external_dns()
         w.start_ca_issuer()
         self.operators = [w.start_operator(n, self.nginx, extra=[
-            "--revalidate-interval", f"{INTERVAL}s"]) for n in self.nginx]
+            "--revalidate-interval", f"{INTERVAL}s", *operator_flags]) for n in self.nginx]
         self.sender = w.sender()
 
     def point_mx(self, domain, records):

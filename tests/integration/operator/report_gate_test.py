@@ -1,0 +1,100 @@
+#!/usr/bin/python3
+"""Gate 6 on the real control plane: a policy with tlsRpt.ingest whose senders' TLS reports,
+POSTed to the operator's intake (--report-bind-address) as senders post them, show failures above
+rollout.maxFailureRate stays in testing after its testing period, and says why in its status (as
+`kubectl describe` shows it); once good reports bring the rate under the threshold it reaches
+enforce. A twin without ingest, given the same reports, is not held. The world is rollout_test's
+(nginx, BIND9 fed by external-dns, the CA issuer, an SMTP server with STARTTLS as the MX).
+
+    report_gate_test.py [unittest args]   (KUBECONFIG, MTASTS_CONTROLPLANE, MTASTS_OPERATOR and
+                                           MTASTS_CLI set; BIND9 up)
+"""
+import datetime
+import gzip
+import json
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+import operator_test as e2e
+import rollout_test as rollout
+import world
+from world import wait_for
+
+INTAKE = f"{world.operator_address(1)}:8082"
+
+
+def report(report_id, domains, successful, failed):
+    """An RFC 8460 report of today for domains, failed sessions on mx1 (certificate-expired)."""
+    day = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+    return {
+        "organization-name": "Company-X", "contact-info": "tlsrpt@company-x.example",
+        "report-id": report_id,
+        "date-range": {"start-datetime": f"{day}T00:00:00Z", "end-datetime": f"{day}T23:59:59Z"},
+        "policies": [{
+            "policy": {"policy-type": "sts", "policy-string": ["version: STSv1", "mode: testing"],
+                       "policy-domain": domain.upper()},
+            "summary": {"total-successful-session-count": successful,
+                        "total-failure-session-count": failed},
+            "failure-details": [{"result-type": "certificate-expired",
+                                 "receiving-mx-hostname": f"mx1.{domain}",
+                                 "failed-session-count": failed}] if failed else []}
+            for domain in domains]}
+
+
+def post(body, content_type="application/tlsrpt+gzip"):
+    """(status, the one-line answer) of a POST to the intake."""
+    request = urllib.request.Request(f"http://{INTAKE}/tlsrpt", data=body, method="POST",
+                                     headers={"Content-Type": content_type})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+class ReportGate(rollout.RolloutCase):
+    def test_failures_hold_testing_until_good_reports_arrive(self):
+        self.bring_up({"good": ("good", ["mx1.held", "mx1.free"])},
+                      operator_flags=["--report-bind-address", INTAKE])
+        w = self.world
+        domains = {label: f"{label}.{self.domain}" for label in ("held", "free")}
+        for label, domain in domains.items():
+            self.point_mx(domain, [(f"mx1.{label}", "good")])
+            w.apply(rollout.manifest(label, domain, [f"mx1.{domain}"], ingest=label == "held"))
+        # 10 of 100 sessions failed: 10% > the default 1%.
+        bad = gzip.compress(json.dumps(report("r1", domains.values(), 90, 10)).encode())
+        # Counted for both (the intake counts for every domain a policy claims); only the one
+        # with tlsRpt.ingest is held by them.
+        self.assertEqual(post(bad), (200, f"counted for {domains['free']}, {domains['held']}\n"))
+        self.assertEqual(post(bad)[0], 200)  # a retry counts once
+        self.assertIn("received before", post(bad)[1])
+        self.assertEqual(post(b"{}", "application/json")[0], 415)
+        self.assertEqual(post(b"not gzip")[0], 400)
+
+        self.announced("free", domains["free"], "enforce", rollout.PROMOTE)
+        held = self.wait_policy("held", lambda p: e2e.conditions(p).get("Ready", {}).get(
+            "reason") == "ReportedFailures", "held by its reports", rollout.PROMOTE)
+        ready = e2e.conditions(held)["Ready"]
+        self.assertEqual(held["status"]["effectiveMode"], "testing")
+        for words in ("1 report of the last 14 days count 100 sessions, 10 failed",
+                      "more than rollout.maxFailureRate 1%", "certificate-expired 10",
+                      f"mx1.{domains['held']} 10"):
+            self.assertIn(words, ready["message"])
+        described = world.kubectl("describe", "mtastspolicy", "held", "-n", w.namespace).stdout
+        self.assertIn("ReportedFailures", described)
+        self.assertIn("more than rollout.maxFailureRate 1%", described.replace("\n", " "))
+        time.sleep(2 * rollout.INTERVAL)  # revalidations change nothing
+        self.assertEqual(w.policy("held")["status"]["effectiveMode"], "testing")
+
+        # 10 of 10,100 sessions: under 1%.
+        good = json.dumps(report("r2", [domains["held"]], 10000, 0)).encode()
+        self.assertEqual(post(good, "application/tlsrpt+json")[0], 200)
+        enforced = self.announced("held", domains["held"], "enforce", rollout.CONVERGE)
+        self.sender_sees(domains["held"], "enforce", enforced["status"]["policyId"])
+        self.assert_alive()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
