@@ -1,8 +1,8 @@
 // Pins the Kubernetes binaries the tests build, all from one Kubernetes release: kube-apiserver
 // and kubectl (hack/controlplane.sh), kubelet, kube-scheduler and kube-controller-manager
-// (hack/node.sh). The replace
-// block maps each k8s.io staging module to the version published with that release; it is
-// copied from the release's own go.mod, where the same modules point into ./staging.
+// (hack/node.sh). The replace block maps each k8s.io staging module to the version published
+// with that release; it is copied from the release's own go.mod, where the same modules point
+// into ./staging.
 module mta-sts-operator/hack/tools
 
 go 1.26.0
