@@ -4,12 +4,17 @@
 come back through kube-apiserver; then the operator's chart, installed with the real helm, runs
 the operator and its nginx sidecar as a Pod and serves a policy from inside it.
 
-    node_test.py PlainPod|Operator
+    node_test.py PlainPod
+    node_test.py Operator   (MTASTS_OPERATOR_IMAGE and MTASTS_NGINX_IMAGE name the OCI archives
+                             of the two images, as hack/image.sh builds them)
 """
 import json
 import os
+import ssl
 import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 import unittest
 import uuid
@@ -17,6 +22,9 @@ import uuid
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 NODE = os.path.join(ROOT, "hack", "node.sh")
+CHART = os.path.join(ROOT, "charts", "mta-sts-operator")
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration", "operator"))
+from world import fetch  # noqa: E402  (the operator tests' HTTPS GET with SNI)
 
 
 def run(*args, stdin=None, check=True, timeout=120):
@@ -112,6 +120,135 @@ class PlainPod(NodeTestCase):
         # Deleting a running Pod stops its container: kubelet and containerd really own it.
         kubectl("delete", "pod", "sleeper", "-n", self.ns, "--timeout=60s")
         self.assertIsNone(pod(self.ns, "sleeper"))
+
+
+def image_name(archive):
+    """The name an OCI archive gives its image (org.opencontainers.image.ref.name)."""
+    with tarfile.open(archive) as tar:
+        index = json.load(tar.extractfile("index.json"))
+    names = [m.get("annotations", {}).get("org.opencontainers.image.ref.name")
+             for m in index["manifests"]]
+    if len(names) != 1 or not names[0] or ":" not in names[0]:
+        raise AssertionError(f"{archive} names no single image NAME:TAG: {names}")
+    return names[0]
+
+
+def tool(script, *args):
+    return run(os.path.join(ROOT, "hack", script), *args).stdout.strip()
+
+
+POLICY = """apiVersion: mtasts.io/v1alpha1
+kind: MtaStsPolicy
+metadata: {{name: {name}}}
+spec:
+  domain: {domain}
+  mode: testing
+  mx: [mx1.{domain}]
+"""
+
+
+class Operator(NodeTestCase):
+    """helm install of the chart, its images imported, not pulled; the pod in the host's network
+    (host_network.py says why). The test plays cert-manager (ca_issuer.py, as the operator tests
+    do). The policy must come back byte for byte from the nginx sidecar inside the pod."""
+
+    def setUp(self):
+        super().setUp()
+        archives = [os.environ.get("MTASTS_OPERATOR_IMAGE"), os.environ.get("MTASTS_NGINX_IMAGE")]
+        if not all(a and os.path.isfile(a) for a in archives):
+            raise AssertionError("MTASTS_OPERATOR_IMAGE and MTASTS_NGINX_IMAGE must name the image"
+                                 f" archives (hack/image.sh builds them); got {archives}")
+        self.images = [image_name(a) for a in archives]
+        for archive in archives:
+            run(NODE, "import", archive, timeout=300)
+        self.env = node_env()
+        self.tmp = tempfile.mkdtemp(prefix="mta-sts-node-")
+        dns_crds = [line.split("=", 1)[1] for line in tool("dnsstack.sh", "env").splitlines()
+                    if line.startswith("export DNSSTACK_CRDS=")][0]
+        for crd in [os.path.join(ROOT, "crds", "mtasts.io_mtastspolicies.yaml"),
+                    os.path.join(dns_crds, "certificates.cert-manager.io.yaml"),
+                    os.path.join(dns_crds, "dnsendpoints.externaldns.k8s.io.yaml")]:
+            kubectl("apply", "--server-side", "--force-conflicts", "-f", crd)
+        kubectl("wait", "--for=condition=Established", "--timeout=60s",
+                "crd/mtastspolicies.mtasts.io", "crd/certificates.cert-manager.io",
+                "crd/dnsendpoints.externaldns.k8s.io")
+
+    def helm_install(self):
+        (operator, operator_tag), (nginx, nginx_tag) = [i.rsplit(":", 1) for i in self.images]
+        apiserver = f"{self.env['MTASTS_NODE_APISERVER_HOST']}:{self.env['MTASTS_NODE_APISERVER_PORT']}"
+        values = {
+            "image.repository": operator, "image.tag": operator_tag, "image.pullPolicy": "Never",
+            "nginx.image.repository": nginx, "nginx.image.tag": nginx_tag,
+            "nginx.image.pullPolicy": "Never",
+            # One replica: in the host's network a second would want the same ports.
+            "replicaCount": "1", "service.type": "ClusterIP",
+            "metrics.port": "28080", "probes.port": "28081",
+            "defaultIssuer": "ClusterIssuer/test-ca", "watchNamespaces[0]": self.ns,
+        }
+        args = [arg for name, value in values.items() for arg in ("--set", f"{name}={value}")]
+        run(tool("helm.sh", "path"), "install", "mta-sts", CHART, "--namespace", self.ns,
+            "--kubeconfig", self.env["KUBECONFIG"], *args,
+            "--post-renderer", os.path.join(HERE, "host_network.py"),
+            "--post-renderer-args", apiserver)
+
+    def print_pods(self):
+        """What kubectl says of the pods: description, events, the last words of each container
+        (of its previous run too)."""
+        print(kubectl("describe", "pods", "-n", self.ns, check=False).stdout,
+              kubectl("get", "events", "-n", self.ns, check=False).stdout, file=sys.stderr)
+        for container in ("operator", "nginx"):
+            for previous in ([], ["--previous"]):
+                out = kubectl("logs", "-n", self.ns, "deployment/mta-sts-mta-sts-operator",
+                              "-c", container, "--tail=30", *previous, check=False)
+                print(f"== {container} {' '.join(previous)}:\n{out.stdout}{out.stderr}",
+                      file=sys.stderr)
+
+    def ready_pod(self):
+        out = kubectl("get", "pods", "-n", self.ns, "-l", "app.kubernetes.io/name=mta-sts-operator",
+                      "-o", "json").stdout
+        for p in json.loads(out)["items"]:
+            statuses = p["status"].get("containerStatuses", [])
+            if len(statuses) == 2 and all(c.get("ready") for c in statuses):
+                return p
+        return None
+
+    def test_the_chart_runs_the_operator_and_serves_a_policy_from_the_pod(self):
+        self.helm_install()
+        try:
+            pod_ = wait_for(self.ready_pod, 180, "the operator's pod, both containers ready")
+        except AssertionError:
+            self.print_pods()
+            raise
+        self.assertEqual({c["image"] for c in pod_["spec"]["containers"]},
+                         {f"{i}" for i in self.images})
+        domain = "pod.operator.test"
+        kubectl("apply", "-n", self.ns, "-f", "-",
+                stdin=POLICY.format(name="example", domain=domain))
+        # The operator in the pod asked cert-manager for a certificate: issue it as cert-manager
+        # would, into the Secret the pod's syncer watches.
+        wait_for(lambda: kubectl("get", "certificate", "example-mta-sts", "-n", self.ns,
+                                 check=False).returncode == 0, 60, "the Certificate")
+        run("/usr/bin/python3", os.path.join(ROOT, "tests", "integration", "operator",
+                                             "ca_issuer.py"),
+            "--kubeconfig", self.env["KUBECONFIG"], "--ca-dir", self.tmp,
+            "--namespace", self.ns, "--once")
+        configmap = json.loads(wait_for(lambda: kubectl(
+            "get", "configmap", "example-mta-sts-policy", "-n", self.ns, "-o", "json",
+            check=False).stdout, 60, "the policy ConfigMap"))
+        policy = configmap["data"]["mta-sts.txt"].encode()
+        self.assertIn(b"mode: testing\r\n", policy)
+        host = f"mta-sts.{domain}"
+
+        def served():
+            try:
+                status, body = fetch("127.0.0.1", host, os.path.join(self.tmp, "ca.crt"), 8443)
+            except (OSError, ssl.SSLError):
+                return None
+            return body if status == 200 else None
+        self.assertEqual(wait_for(served, 60, f"https://{host}/.well-known/mta-sts.txt"), policy)
+        # The operator's own log, read through kube-apiserver and kubelet.
+        logs = kubectl("logs", pod_["metadata"]["name"], "-c", "operator", "-n", self.ns).stdout
+        self.assertIn("example", logs)
 
 
 if __name__ == "__main__":
