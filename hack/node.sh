@@ -87,7 +87,8 @@ cmd_up() {
   start_scheduler
   start_controller_manager
   wait_until kubelet 120 node_ready
-  log "up in $((SECONDS - start)) s: node ${node_name} is Ready; export KUBECONFIG=${admin_kubeconfig}"
+  log "up in $((SECONDS - start)) s: node ${node_name} is Ready;" \
+    "export KUBECONFIG=${admin_kubeconfig}"
 }
 
 cmd_down() {
@@ -128,7 +129,8 @@ cmd_status() {
     fi
   done
   "$root/hack/controlplane.sh" status || ok=1
-  echo "versions: kubernetes ${k8s_version}, containerd ${containerd_version}, CNI plugins ${cni_version}"
+  echo "versions: kubernetes ${k8s_version}, containerd ${containerd_version}," \
+    "CNI plugins ${cni_version}"
   if node_ready; then
     echo "ready: node ${node_name}; export KUBECONFIG=${admin_kubeconfig}"
   else

@@ -41,7 +41,8 @@ build_pause() {
   local start=$SECONDS source tmp
   source=$(cd "$tools" && "$go_bin" list -m -f '{{.Dir}}' k8s.io/kubernetes)/build/pause/linux
   [[ -r $source/pause.c ]] || die "no build/pause/linux/pause.c in k8s.io/kubernetes ${k8s_version}"
-  command -v buildah >/dev/null || die "buildah is needed to build the pause image (apt-get install buildah)"
+  command -v buildah >/dev/null ||
+    die "buildah is needed to build the pause image (apt-get install buildah)"
   tmp=$(mktemp -d)
   gcc -Os -Wall -Werror -static -DVERSION="$k8s_version" -o "$tmp/pause" "$source/pause.c" ||
     die "cannot link pause.c statically (apt-get install gcc libc6-dev)"

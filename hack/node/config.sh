@@ -95,7 +95,7 @@ address: 127.0.0.1
 port: $kubelet_port
 readOnlyPort: 0
 healthzBindAddress: 127.0.0.1
-healthzPort: $((kubelet_port - 2))
+healthzPort: $kubelet_health_port
 authentication:
   anonymous: {enabled: true}
   webhook: {enabled: false}

@@ -12,6 +12,7 @@ export MTASTS_ETCD_PORT=${MTASTS_NODE_ETCD_PORT:-22379}
 # kubelet's API on 127.0.0.1 (kube-apiserver reads logs through it); the scheduler's and the
 # controller-manager's health ports follow it.
 kubelet_port=${MTASTS_NODE_KUBELET_PORT:-20250}
+kubelet_health_port=$((kubelet_port - 2))
 scheduler_port=$((kubelet_port + 9))
 controller_manager_port=$((kubelet_port + 7))
 # kubelet refuses a loopback --node-ip, but takes an address given as the node's name for its
@@ -25,7 +26,6 @@ tools=$root/hack/tools
 source "$root/hack/controlplane/lib.sh"
 # shellcheck source=hack/controlplane/build.sh
 source "$root/hack/controlplane/build.sh"
-controlplane_state=$MTASTS_CONTROLPLANE_DIR
 controlplane_pki=$pki
 admin_kubeconfig=$kubeconfig
 # process.sh (sourced by the control plane's lib.sh) keeps pid files and logs in $state: from here

@@ -16,13 +16,15 @@ start_containerd() {
 }
 
 # import_image ARCHIVE: an OCI or docker archive into the namespace kubelet's images live in.
+# ctr's output (a cgroup v1 deprecation warning on every call) is shown only when it fails.
 import_image() {
   [[ -r $1 ]] || die "no image archive ${1}"
-  ctr_k8s images import "$1" >/dev/null || die "ctr could not import ${1}"
+  local out
+  out=$(ctr_k8s images import "$1" 2>&1) || die "ctr could not import ${1}: ${out}"
 }
 
 kubelet_ready() {
-  [[ $(curl -sS --max-time 2 "http://127.0.0.1:$((kubelet_port - 2))/healthz" 2>/dev/null) == ok ]]
+  [[ $(curl -sS --max-time 2 "http://127.0.0.1:$kubelet_health_port/healthz" 2>/dev/null) == ok ]]
 }
 
 start_kubelet() {

@@ -10,6 +10,7 @@ the operator and its nginx sidecar as a Pod and serves a policy from inside it.
 """
 import json
 import os
+import shutil
 import ssl
 import subprocess
 import sys
@@ -112,6 +113,8 @@ class PlainPod(NodeTestCase):
         sleeper = pod(self.ns, "sleeper")
         self.assertEqual(sleeper["spec"]["nodeName"], "127.0.0.1")
         self.assertTrue(sleeper["status"]["containerStatuses"][0]["ready"])
+        # Its own network namespace, with an address from the node's CNI network.
+        self.assertTrue(sleeper["status"]["podIP"].startswith("10.88.0."), sleeper["status"])
         # kubectl logs goes through kube-apiserver to kubelet's API, which reads the file that
         # containerd wrote.
         logs = kubectl("logs", "hello", "-n", self.ns).stdout
@@ -163,6 +166,7 @@ class Operator(NodeTestCase):
             run(NODE, "import", archive, timeout=300)
         self.env = node_env()
         self.tmp = tempfile.mkdtemp(prefix="mta-sts-node-")
+        self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
         dns_crds = [line.split("=", 1)[1] for line in tool("dnsstack.sh", "env").splitlines()
                     if line.startswith("export DNSSTACK_CRDS=")][0]
         for crd in [os.path.join(ROOT, "crds", "mtasts.io_mtastspolicies.yaml"),
@@ -175,7 +179,7 @@ class Operator(NodeTestCase):
 
     def helm_install(self):
         (operator, operator_tag), (nginx, nginx_tag) = [i.rsplit(":", 1) for i in self.images]
-        apiserver = f"{self.env['MTASTS_NODE_APISERVER_HOST']}:{self.env['MTASTS_NODE_APISERVER_PORT']}"
+        apiserver = ":".join(self.env[f"MTASTS_NODE_APISERVER_{part}"] for part in ("HOST", "PORT"))
         values = {
             "image.repository": operator, "image.tag": operator_tag, "image.pullPolicy": "Never",
             "nginx.image.repository": nginx, "nginx.image.tag": nginx_tag,
@@ -220,7 +224,7 @@ class Operator(NodeTestCase):
             self.print_pods()
             raise
         self.assertEqual({c["image"] for c in pod_["spec"]["containers"]},
-                         {f"{i}" for i in self.images})
+                         set(self.images))
         domain = "pod.operator.test"
         kubectl("apply", "-n", self.ns, "-f", "-",
                 stdin=POLICY.format(name="example", domain=domain))
