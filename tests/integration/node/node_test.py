@@ -6,7 +6,7 @@ the operator and its nginx sidecar as a Pod and serves a policy from inside it.
 
     node_test.py PlainPod
     node_test.py Operator   (MTASTS_OPERATOR_IMAGE and MTASTS_NGINX_IMAGE name the OCI archives
-                             of the two images, as hack/image.sh builds them)
+                             of the two images; default: where hack/image.sh writes them)
 """
 import json
 import os
@@ -157,10 +157,12 @@ class Operator(NodeTestCase):
 
     def setUp(self):
         super().setUp()
-        archives = [os.environ.get("MTASTS_OPERATOR_IMAGE"), os.environ.get("MTASTS_NGINX_IMAGE")]
-        if not all(a and os.path.isfile(a) for a in archives):
-            raise AssertionError("MTASTS_OPERATOR_IMAGE and MTASTS_NGINX_IMAGE must name the image"
-                                 f" archives (hack/image.sh builds them); got {archives}")
+        archives = [os.environ.get(f"MTASTS_{name.upper()}_IMAGE",
+                                   os.path.join(ROOT, "build", "image", f"mta-sts-{name}.oci.tar"))
+                    for name in ("operator", "nginx")]
+        if not all(os.path.isfile(a) for a in archives):
+            raise AssertionError(f"no image archives {archives}: run hack/image.sh build, or name"
+                                 " them in MTASTS_OPERATOR_IMAGE and MTASTS_NGINX_IMAGE")
         self.images = [image_name(a) for a in archives]
         for archive in archives:
             run(NODE, "import", archive, timeout=300)
