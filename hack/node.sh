@@ -9,7 +9,7 @@
 # kube-apiserver runs with hostNetwork and is told the apiserver's loopback address
 # (KUBERNETES_SERVICE_HOST/PORT, printed by `env`). The node changes no iptables rule, route or
 # forwarding setting; kubelet sets a few kernel sysctls on start, which `down` restores.
-# Needs root, cgroup v1 or v2, runc (Debian's), buildah and a static libc (for the pause image).
+# Needs root, runc (Debian's), buildah and a static libc (for the pause image); tried on cgroup v1.
 #
 #   hack/node.sh build            build (or reuse) every binary and the pause image (cached)
 #   hack/node.sh up               start the control plane and the node; wait until it is Ready

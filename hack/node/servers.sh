@@ -27,6 +27,8 @@ kubelet_ready() {
   [[ $(curl -sS --max-time 2 "http://127.0.0.1:$kubelet_health_port/healthz" 2>/dev/null) == ok ]]
 }
 
+# kubelet, the scheduler and the controller-manager all use the control plane's admin
+# credentials (system:masters): one test node, no node authorizer to satisfy.
 start_kubelet() {
   save_sysctls
   launch kubelet env PATH="$(node_path)" "$bin_dir/kubelet" \
@@ -40,8 +42,8 @@ component_ready() {
   [[ $(curl -ksS --max-time 2 "https://127.0.0.1:$1/healthz" 2>/dev/null) == ok ]]
 }
 
-# One of each, so no leader election. The controller-manager signs nothing but needs the
-# service-account key (its token controller) and the CA (the kube-root-ca.crt ConfigMaps).
+# One of each, so no leader election. The controller-manager makes every namespace's "default"
+# ServiceAccount and its kube-root-ca.crt ConfigMap (from the CA), which pods need to start.
 start_scheduler() {
   launch kube-scheduler "$bin_dir/kube-scheduler" --kubeconfig="$admin_kubeconfig" \
     --authentication-kubeconfig="$admin_kubeconfig" \
