@@ -27,14 +27,20 @@ std::vector<Condition> DeriveConditions(const Progress& p) {
       }
     }
   }
-  // Every stage done but the target not reached: the rollout (testing before enforce) holds it.
+  // Every stage done but the target not reached: the rollout (testing before enforce) holds
+  // it; when the rollout has let the target through, its announcement is still to come.
   Verdict rollout;
-  if (holding == nullptr && p.rollout) {
-    if (!p.rollout->ok) holding = &*p.rollout;
+  if (holding == nullptr && p.rollout && !p.rollout->ok) {
+    holding = &*p.rollout;
   } else if (holding == nullptr && p.effective_mode != p.target_mode) {
-    rollout = {false, "RolloutPending",
-               "serving mode " + p.effective_mode + "; spec.mode " + p.target_mode +
-                   " waits for the rollout gates"};
+    rollout = p.rollout ? Verdict{false, "ModeChanging",
+                                  "mode " + p.target_mode +
+                                      " is decided: it is served, then "
+                                      "announced in place of mode " +
+                                      p.effective_mode}
+                        : Verdict{false, "RolloutPending",
+                                  "serving mode " + p.effective_mode + "; spec.mode " +
+                                      p.target_mode + " waits for the rollout gates"};
     holding = &rollout;
   }
   if (holding == nullptr) {

@@ -136,7 +136,8 @@ class OperatorManager final : public Manager {
                              [this](bool passed, std::chrono::duration<double> took) {
                                metrics_.RecordGateRun(passed, took);
                              }},
-            .revalidate_interval = options.revalidate_interval}),
+            .revalidate_interval = options.revalidate_interval,
+            .reports = options.report_bind_address.empty() ? nullptr : &intake_}),
         workers_(queue_, [this](const std::string& key,
                                 std::stop_token stop) { return Measured(key, stop); }),
         metrics_(registry_, MTASTS_VERSION),
@@ -150,6 +151,13 @@ class OperatorManager final : public Manager {
     AddHealthRoutes(
         health, [this] { return Ready(); },
         "the caches or the serve directory have not finished their first sync");
+    if (!options.report_bind_address.empty()) {
+      report_server_ = std::make_unique<http::Server>(options.report_bind_address);
+      report_server_->Handle(
+          "POST", options.report_path,
+          [this](const http::Request& request) { return intake_.Post(request); },
+          kMaxReportPostBytes);
+    }
     if (options.serve_endpoints.empty() && options.serve_service) {
       endpoint_slices_ = std::make_unique<k8s::Informer>(
           *client_, EndpointSlices(),
@@ -170,6 +178,9 @@ class OperatorManager final : public Manager {
     if (Status s = metrics_server_.Start(); !s.ok()) return s;
     if (!SharedAddress()) {
       if (Status s = health_server_.Start(); !s.ok()) return s;
+    }
+    if (report_server_) {
+      if (Status s = report_server_->Start(); !s.ok()) return s;
     }
     if (syncer_) {
       if (Status s = syncer_->Start(); !s.ok()) return s;
@@ -355,6 +366,7 @@ class OperatorManager final : public Manager {
     if (endpoint_slices_) endpoint_slices_->Stop();
     if (syncer_) syncer_->Stop();
     for (http::Server* server : {&metrics_server_, &health_server_}) server->Stop();
+    if (report_server_) report_server_->Stop();
   }
 
   const Options options_;
@@ -366,6 +378,10 @@ class OperatorManager final : public Manager {
   ServeChecker serve_checker_;
   LiveChecker live_checker_;
   DomainClaims claims_;
+  // Reports are counted for the domains a policy claims: the windows kept are bounded by them.
+  ReportIntake intake_{RealClock::Get(), [this](std::string_view domain) {
+                         return !claims_.Holder(std::string(domain)).empty();
+                       }};
   PolicyModeCounts mode_counts_;
   k8s::WorkQueue queue_;
   InformerSet policies_;
@@ -381,6 +397,7 @@ class OperatorManager final : public Manager {
   OperatorMetrics metrics_;
   http::Server metrics_server_;
   http::Server health_server_;
+  std::unique_ptr<http::Server> report_server_;  // with --report-bind-address
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "controller/options.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <span>
@@ -171,6 +172,23 @@ Status ReadAnnotationPrefix(const std::string& value, std::string* out) {
   return OkStatus();
 }
 
+// An absolute path of unreserved characters (RFC 3986), not the policy's: nginx matches it
+// exactly.
+Status ReadReportPath(const std::string& value, std::string* out) {
+  const bool unreserved = std::ranges::all_of(value, [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '/' || c == '-' || c == '.' ||
+           c == '_' || c == '~';
+  });
+  if (!value.starts_with('/') || value.size() < 2 || !unreserved ||
+      value.find("..") != std::string::npos || value == "/.well-known/mta-sts.txt") {
+    return InvalidArgumentError(
+        "--report-path must be a path like /tlsrpt: it starts with /, "
+        "holds only letters, digits, / - . _ ~, and is not the policy's");
+  }
+  *out = value;
+  return OkStatus();
+}
+
 Status ReadQuoting(const std::string& value, TxtQuoting* out) {
   if (value == "quoted") {
     *out = TxtQuoting::kQuoted;
@@ -182,7 +200,7 @@ Status ReadQuoting(const std::string& value, TxtQuoting* out) {
   return OkStatus();
 }
 
-enum class Group { kKubernetes, kServing, kDns, kChecks, kObservability };
+enum class Group { kKubernetes, kServing, kDns, kChecks, kReports, kObservability };
 
 // One flag: its name and value for --help, why it exists, and what it sets. The parser and the
 // help text are both made from this table, so they cannot disagree.
@@ -304,6 +322,17 @@ const Flag kFlags[] = {
      [](const std::string& v, Options& o) {
        return ReadBindAddress(v, &o.health_probe_bind_address);
      }},
+    {Group::kReports, "--report-bind-address", "HOST:PORT",
+     "receive SMTP TLS reports (RFC 8460) POSTed to --report-path here, as\n"
+     "application/tlsrpt+gzip or application/tlsrpt+json, for the domains of the policies;\n"
+     "senders post to an https: rua, so put HTTPS in front of it. Policies with tlsRpt.ingest\n"
+     "then wait in testing while the reports of the last 14 days show failures\n"
+     "(rollout.maxFailureRate, rollout.minReportedSessions). The windows are kept in memory:\n"
+     "a restart starts them afresh; default: off (no reports, and that gate holds nothing)",
+     [](const std::string& v, Options& o) { return ReadBindAddress(v, &o.report_bind_address); }},
+    {Group::kReports, "--report-path", "PATH",
+     "the path reports are POSTed to, on every policy host; default: /tlsrpt",
+     [](const std::string& v, Options& o) { return ReadReportPath(v, &o.report_path); }},
 };
 
 // A policy host target in a special-purpose range would be published for the whole Internet.
@@ -401,6 +430,7 @@ std::string UsageText() {
       {Group::kServing, "Serving (serve first, announce second: RFC 8461 section 3.3)"},
       {Group::kDns, "DNS"},
       {Group::kChecks, "Certificates and checks"},
+      {Group::kReports, "TLS reports (RFC 8460)"},
       {Group::kObservability, "Observability"}};
   std::string text =
       "Usage: mta-sts-operator [flags]\n\n"

@@ -48,6 +48,9 @@ struct Options {
   int workers = 2;
   // While enforcing, the gates run again this often (jittered by up to a tenth, never below 1s).
   std::chrono::seconds revalidate_interval{3600};
+  // TLS reports: received only with a bind address.
+  std::string report_bind_address;
+  std::string report_path = "/tlsrpt";
   // Observability
   std::string metrics_bind_address = ":8080";
   std::string health_probe_bind_address = ":8081";

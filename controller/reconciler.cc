@@ -10,6 +10,7 @@
 #include "controller/covers.h"
 #include "controller/names.h"
 #include "controller/policy_status.h"
+#include "controller/report_gate.h"
 #include "controller/resources.h"
 #include "controller/rollout_status.h"
 #include "policy/policy_id.h"
@@ -176,6 +177,11 @@ ProcessResult Reconciler::Reconcile(const std::string& key, std::stop_token stop
           IsConditionTrue(pass.observed_status.value("conditions", Object::array()), kDnsPublished),
       .deleting = deleting,
       .approval = AnnotationOf(metadata, kPromoteAnnotation)};
+  if (deps_.reports != nullptr && spec.tls_rpt && spec.tls_rpt->ingest) {
+    observations.reports =
+        JudgeReports(deps_.reports->Window(spec.domain).value_or(tlsrpt::DomainTally{}),
+                     spec.rollout, deps_.reports->window_days());
+  }
   const RolloutStatus before = ReadRolloutStatus(pass.observed_status);
   pass.rollout = Decide(spec, observations, before, now, settings);
   pass.events = pass.rollout->events;

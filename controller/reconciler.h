@@ -25,6 +25,7 @@
 #include "controller/conditions.h"
 #include "controller/desired.h"
 #include "controller/domain_claim.h"
+#include "controller/report_intake.h"
 #include "controller/rollout_gates.h"
 #include "controller/rollout_machine.h"
 #include "dns/resolver.h"
@@ -75,6 +76,9 @@ struct ReconcilerDeps {
   DesiredSettings settings;
   ReconcilerObserver observer;
   std::chrono::seconds revalidate_interval{3600};  // --revalidate-interval
+  // The TLS-RPT intake whose windows gate 6 judges for policies with tlsRpt.ingest; nullptr: no
+  // intake runs, and the gate holds nothing.
+  const ReportIntake* reports = nullptr;
 };
 
 class Reconciler {

@@ -221,6 +221,10 @@ void PromoteOrWait(Pass& p) {
                           false);
     return;
   }
+  if (p.obs.reports && !p.obs.reports->passed) {
+    p.d.rollout = Holding(p.obs.reports->reason, p.obs.reports->message, false);
+    return;
+  }
   const bool approved = p.obs.approval && *p.obs.approval == p.before.policy_id;
   if (!p.spec.rollout.auto_promote && !approved) {
     std::string message =

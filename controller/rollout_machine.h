@@ -17,6 +17,7 @@
 
 #include "base/clock.h"
 #include "controller/conditions.h"
+#include "controller/report_gate.h"
 #include "controller/rollout_gates.h"
 #include "k8s/event_recorder.h"
 #include "policy/policy_file.h"
@@ -36,6 +37,8 @@ struct RolloutObservations {
   bool announced = false;
   bool deleting = false;                // deletionTimestamp is set
   std::optional<std::string> approval;  // the kPromoteAnnotation value (names.h), if any
+  // Gate 6 (report_gate.h), judged when the policy ingests TLS reports; nullopt otherwise.
+  std::optional<ReportVerdict> reports;
 };
 
 // What status keeps of the rollout across restarts.

@@ -19,6 +19,8 @@ packages=(
   bind9 bind9-utils patch
   # the operator's test world: the CA issuer signs with cryptography, reads kubeconfig with yaml
   python3-cryptography python3-yaml
+  # the images (hack/image.sh): Debian bases, an offline build, a smoke run; no daemon
+  mmdebstrap buildah podman runc
   # tools the scripts use
   curl ca-certificates procps util-linux iproute2 time unzip
 )

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing, builds, runs the unit tests (plain and under
-# ASan+UBSan), the conformance vectors, the integration tests against real servers, and a
-# short bounded run of each fuzzer, then the lint (hack/lint.sh: clang-format and clang-tidy).
+# ASan+UBSan), the conformance vectors, the container images, the integration tests against real
+# servers, and a short bounded run of each fuzzer, then the lint (hack/lint.sh: clang-format and
+# clang-tidy).
 # Exit status 0 only if all pass.
 #
 #   ./hack/test.sh            everything
@@ -52,8 +53,17 @@ step "external-dns and the pinned CRDs (hack/dnsstack.sh build)"
 step "helm for the chart tests (hack/helm.sh build)"
 "$root/hack/helm.sh" build
 
-step "all tests"
-ctest --test-dir build -j "$jobs" --output-on-failure
+# Cold, this builds gitops-status from its module (a minute or two); warm, it only checks the cache.
+step "gitops-status and the Argo CD and Flux CRDs (hack/gitops.sh build)"
+"$root/hack/gitops.sh" build
+
+# Alone, before the rest: cold, it makes three Debian bases and compiles in the image's build
+# stage (README, "Images"); warm, it takes seconds.
+step "the images: build, smoke run, checks (label image)"
+ctest --test-dir build -L image --output-on-failure
+
+step "all other tests"
+ctest --test-dir build -j "$jobs" -LE image --output-on-failure
 
 step "lint: clang-format, clang-tidy (hack/lint.sh)"
 LINT_BUILD_DIR=build LINT_JOBS=$jobs "$root/hack/lint.sh"

@@ -2,6 +2,7 @@
 #include "cli/command.h"
 #include "cli/lint_command.h"
 #include "cli/render_command.h"
+#include "cli/report_command.h"
 
 namespace mtasts::cli {
 namespace {
@@ -13,6 +14,8 @@ const Command kCommands[] = {
      RunLintCommand},
     {"check", "validate domains' live MTA-STS and TLS-RPT as a strict sender does",
      RunCheckCommand},
+    {"report", "sum SMTP TLS reports saved from mail (JSON, gzip or the message) per domain",
+     RunReportCommand},
 };
 
 }  // namespace

@@ -21,7 +21,7 @@ std::string ReadAtMost(std::istream& in, std::size_t limit) {
   return text;
 }
 
-StatusOr<std::string> ReadFile(const std::string& path) {
+StatusOr<std::string> ReadFile(const std::string& path, std::size_t limit) {
   std::error_code error;
   const auto status = std::filesystem::status(path, error);
   if (status.type() == std::filesystem::file_type::not_found) {
@@ -32,7 +32,7 @@ StatusOr<std::string> ReadFile(const std::string& path) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return PermissionDeniedError(path + ": cannot open: " + std::strerror(errno));
-  std::string text = ReadAtMost(in, kMaxInputBytes);
+  std::string text = ReadAtMost(in, limit);
   if (in.bad()) return PermissionDeniedError(path + ": cannot read: " + std::strerror(errno));
   return text;
 }
@@ -46,7 +46,7 @@ StatusOr<Input> ReadTextInput(const std::string& path) {
     input.text = ReadAtMost(std::cin, kMaxInputBytes);
   } else {
     input.name = path;
-    ASSIGN_OR_RETURN(input.text, ReadFile(path));
+    ASSIGN_OR_RETURN(input.text, ReadFile(path, kMaxInputBytes));
   }
   if (input.text.size() > kMaxInputBytes) {
     return ResourceExhaustedError(input.name + ": larger than 1 MiB; an MtaStsPolicy or a " +
@@ -59,6 +59,21 @@ StatusOr<Input> ReadTextInput(const std::string& path) {
     if (where.column > 0) place += std::to_string(where.column) + ":";
     return FailedPreconditionError(place + " " + text.message());
   }
+  return input;
+}
+
+StatusOr<Input> ReadBytesInput(const std::string& path, std::size_t limit) {
+  Input input{path == "-" ? "<stdin>" : path, ""};
+  if (path == "-") {
+    input.text = ReadAtMost(std::cin, limit);
+  } else {
+    ASSIGN_OR_RETURN(input.text, ReadFile(path, limit));
+  }
+  if (input.text.size() > limit) {
+    return ResourceExhaustedError(input.name + ": larger than " + std::to_string(limit >> 20) +
+                                  " MiB");
+  }
+  if (input.text.empty()) return FailedPreconditionError(input.name + ": the file is empty");
   return input;
 }
 

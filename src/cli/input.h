@@ -14,7 +14,7 @@ inline constexpr std::size_t kMaxInputBytes = 1 << 20;
 
 struct Input {
   std::string name;  // as the user wrote it; "<stdin>" for "-"
-  std::string text;
+  std::string text;  // for ReadBytesInput, any bytes
 };
 
 // Reads at most kMaxInputBytes + 1 bytes, so an endless stream cannot hang us. Errors:
@@ -23,6 +23,10 @@ struct Input {
 //   FailedPrecondition                                         -> empty, binary or not UTF-8.
 // Every message starts with the input's name and says what to do.
 StatusOr<Input> ReadTextInput(const std::string& path);
+
+// Any bytes, at most limit of them (read limit + 1, so an endless stream cannot hang us), not
+// empty. Errors as ReadTextInput's, without the text checks.
+StatusOr<Input> ReadBytesInput(const std::string& path, std::size_t limit);
 
 // kExitProblems when the content is at fault, kExitUsage when the file could not be read.
 int ExitStatusFor(const Status& read_error);

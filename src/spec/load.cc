@@ -6,6 +6,7 @@
 #include "policy/mx_pattern.h"
 #include "policy/syntax.h"
 #include "spec/duration.h"
+#include "spec/percent.h"
 #include "spec/schema.h"
 #include "spec/schema_check.h"
 #include "spec/yaml_document.h"
@@ -66,6 +67,8 @@ MtaStsPolicySpec BuildSpec(const Fields& f) {
   spec.rollout.on_mx_drift = f.String("spec.rollout.onMxDrift") == "Alert" ? MxDriftAction::kAlert
                                                                            : MxDriftAction::kDemote;
   spec.rollout.min_cert_validity = f.Duration("spec.rollout.minCertValidity");
+  spec.rollout.max_failure_rate = ParsePercent(f.String("spec.rollout.maxFailureRate")).value_or(0);
+  spec.rollout.min_reported_sessions = f.Integer("spec.rollout.minReportedSessions");
   if (f.Has("spec.tlsRpt")) {
     spec.tls_rpt = TlsRpt{f.Strings("spec.tlsRpt.rua"), f.Boolean("spec.tlsRpt.ingest")};
   }

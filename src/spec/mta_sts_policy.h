@@ -24,6 +24,10 @@ struct Rollout {
   bool auto_promote = true;               // false: wait in testing until a human acts
   MxDriftAction on_mx_drift = MxDriftAction::kDemote;
   std::chrono::seconds min_cert_validity{};  // MX certificates must stay valid this long
+  // Gate 6, when tlsRpt.ingest is on: the reported failure rate must stay at or under this
+  // (basis points: 100 = 1%), over at least min_reported_sessions sessions.
+  std::int64_t max_failure_rate = 100;
+  std::int64_t min_reported_sessions = 0;
 };
 
 struct TlsRpt {

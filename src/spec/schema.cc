@@ -28,6 +28,7 @@ constexpr std::string_view kMxPattern =
 constexpr std::string_view kRuaPattern = "^(mailto:[^@\\s,;!]+@[^@\\s,;!]+|https://[^\\s,;!]+)$";
 // A Go duration in whole hours, minutes and seconds: "168h", "1h30m", "90s".
 constexpr std::string_view kDurationPattern = "^([0-9]+(h|m|s))+$";
+constexpr std::string_view kPercentPattern = "^[0-9]{1,3}([.][0-9]{1,2})?%$";
 
 using enum FieldType;
 
@@ -35,7 +36,7 @@ const FieldRule kRules[] = {
     {.path = "apiVersion", .type = kString},
     {.path = "kind", .type = kString},
     {.path = "metadata", .type = kOpenObject},
-    {.path = "status", .type = kOpenObject},
+    {.path = "status", .type = kOpenObject, .default_value = "{}"},
     {.path = "spec", .type = kObject, .required = true},
     {.path = "spec.domain",
      .type = kString,
@@ -84,6 +85,18 @@ const FieldRule kRules[] = {
      .pattern = kDurationPattern,
      .expected = "a duration like 168h",
      .validate = ValidateDuration},
+    {.path = "spec.rollout.maxFailureRate",
+     .type = kString,
+     .default_value = "1%",
+     .max_length = 8,
+     .pattern = kPercentPattern,
+     .expected = "a percentage like 1% or 0.5%",
+     .validate = ValidatePercent},
+    {.path = "spec.rollout.minReportedSessions",
+     .type = kInteger,
+     .default_value = "0",
+     .minimum = 0,
+     .maximum = 1000000000},
     {.path = "spec.tlsRpt", .type = kObject},
     {.path = "spec.tlsRpt.rua",
      .type = kList,

@@ -7,6 +7,7 @@
 #include "policy/mx_pattern.h"
 #include "policy/syntax.h"
 #include "spec/duration.h"
+#include "spec/percent.h"
 
 namespace mtasts::spec {
 namespace {
@@ -78,6 +79,12 @@ Status ValidateDuration(std::string_view text) {
   if (ParseDuration(text)) return OkStatus();
   return InvalidArgumentError(policy::Quote(text) + " is not a duration: write whole hours, " +
                               "minutes or seconds like 168h, 1h30m or 90s, at most 8784h");
+}
+
+Status ValidatePercent(std::string_view text) {
+  if (ParsePercent(text)) return OkStatus();
+  return InvalidArgumentError(policy::Quote(text) + " is not a percentage: write 0% to 100% " +
+                              "with at most two decimals, like 1% or 0.5%");
 }
 
 }  // namespace mtasts::spec

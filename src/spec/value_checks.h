@@ -18,4 +18,7 @@ Status ValidateSpecMxPattern(std::string_view pattern);
 // A duration ParseDuration accepts ("168h", "1h30m").
 Status ValidateDuration(std::string_view text);
 
+// A percentage ParsePercent accepts ("1%", "0.5%").
+Status ValidatePercent(std::string_view text);
+
 }  // namespace mtasts::spec

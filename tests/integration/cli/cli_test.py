@@ -3,7 +3,12 @@
 
 Usage: cli_test.py MTASTS_BINARY SOURCE_DIR
 """
+import email.mime.application
+import email.mime.multipart
+import email.mime.text
+import gzip
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -195,6 +200,127 @@ class HostileInput(unittest.TestCase):
         self.check(["render"], 2, "expected one FILE")
         self.check(["lint"], 2, "expected at least one FILE")
         self.check(["render", "--mode", "fast", EXAMPLE], 2, "--mode must be")
+
+
+class Report(unittest.TestCase):
+    """`mtasts report`: reports as a mailbox saves them (JSON, gzip, the mail itself, built by
+    Python's email package the way a sender's MIME library builds it), summed per domain, each
+    report counted once, bad input refused with one line and the other files still counted."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.TemporaryDirectory()
+        with open(data("tlsrpt-rfc8460.json"), "rb") as f:
+            cls.rfc = f.read()
+        cls.gz = cls.write("rfc.json.gz", gzip.compress(cls.rfc))
+        cls.eml = cls.write("rfc.eml", cls.mail(gzip.compress(cls.rfc)))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.dir.cleanup()
+
+    @classmethod
+    def write(cls, name, content):
+        path = os.path.join(cls.dir.name, name)
+        with open(path, "wb") as f:
+            f.write(content)
+        return path
+
+    @staticmethod
+    def mail(report_gz):
+        """An RFC 8460 §5.3 report mail: multipart/report, report-type tlsrpt, a text part, the
+        report as base64 application/tlsrpt+gzip."""
+        msg = email.mime.multipart.MIMEMultipart("report", report_type="tlsrpt")
+        msg["From"] = "noreply-smtp-tls-reporting@company-x.example"
+        msg["Subject"] = "Report Domain: company-y.example Submitter: company-x.example"
+        msg["TLS-Report-Domain"] = "company-y.example"
+        msg.attach(email.mime.text.MIMEText("This is an aggregate TLS report."))
+        part = email.mime.application.MIMEApplication(report_gz, "tlsrpt+gzip")
+        part.add_header("Content-Disposition", "attachment",
+                        filename="company-x.example!company-y.example!1459468800!1459555199.json.gz")
+        msg.attach(part)
+        return msg.as_bytes()
+
+    def test_sums_per_domain(self):
+        code, out, err = run("report", data("tlsrpt-rfc8460.json"))
+        self.assertEqual(code, 0, err)
+        self.assertEqual(out, "company-y.example: 1 report, 5629 sessions, 303 failed (5.38%)\n"
+                              "  failures by result: starttls-not-supported 200, "
+                              "certificate-expired 100, validation-failure 3\n"
+                              "  failures by MX:     mx2.mail.company-y.example 200, "
+                              "mx1.mail.company-y.example 100, "
+                              "mx-backup.mail.company-y.example 3\n"
+                              "1 file: 1 report\n")
+        # RFC 8460 Appendix B's mx-host is a string; §4.4 says an array.
+        self.assertIn("mx-host: a string, read as a one-element array", err)
+
+    def test_one_report_as_json_gzip_and_mail_counts_once(self):
+        code, out, _ = run("report", "--json", data("tlsrpt-rfc8460.json"), self.gz, self.eml)
+        self.assertEqual(code, 0)
+        result = json.loads(out)
+        self.assertEqual([(f["reports"], f["seenBefore"]) for f in result["files"]],
+                         [(1, 0), (0, 1), (0, 1)])
+        domain = result["domains"]["company-y.example"]
+        self.assertEqual((domain["reports"], domain["successfulSessions"],
+                          domain["failedSessions"]), (1, 5326, 303))
+        self.assertEqual(domain["failuresByResult"]["certificate-expired"], 100)
+        code, out, _ = run("report", self.eml)
+        self.assertEqual(code, 0)
+        self.assertTrue(out.startswith("company-y.example: 1 report, 5629 sessions"), out)
+
+    def test_quirks_of_real_senders_warn_and_strict_refuses(self):
+        quirks = data("tlsrpt-quirks.json")
+        code, out, err = run("report", quirks)
+        self.assertEqual(code, 0, err)
+        # The policy domain in upper case is the same domain; the MX too.
+        self.assertIn("company-y.example: 1 report, 100 sessions, 3 failed (3.00%)\n"
+                      "  failures by result: some-new-result 3\n"
+                      "  failures by MX:     mx1.company-y.example 3\n", out)
+        self.assertIn("has no UTC offset", err)
+        code, out, err = run("report", "--strict", quirks, data("tlsrpt-rfc8460.json"))
+        self.assertEqual(code, 1)
+        self.assertIn("tlsrpt-quirks.json: refused: date-range.start-datetime", err)
+        self.assertIn("2 files: 1 report; 1 file refused", out)
+
+    def test_bad_input_is_refused_and_the_rest_counts(self):
+        bomb = self.write("bomb.json.gz", gzip.compress(b" " * (200 << 20), 9))
+        escape = json.loads(self.rfc)
+        escape["policies"][0]["policy"]["policy-domain"] = "evil\x1b[2J.example"
+        escape["report-id"] = "escape"
+        cases = {
+            "bomb": (bomb, "gzip: inflates to more than 10485760 bytes"),
+            "truncated": (self.write("cut.json.gz", gzip.compress(self.rfc)[:-20]),
+                          "gzip: truncated"),
+            "no report in the mail": (
+                self.write("plain.eml", b"From: a@b.example\r\nSubject: hi\r\n\r\nhello\r\n"),
+                "no TLS report in the message"),
+            "not json": (self.write("x.json", b"{not json"), "refused:"),
+            "wrong counts": (self.write("neg.json", self.rfc.replace(b"5326", b"-5")),
+                             "non-negative"),
+            "deep": (self.write("deep.json", b"{\"a\":" + b"[" * 100000), "refused:"),
+            "too large": (self.write("big.eml", b"x" * (17 << 20)), "larger than 16 MiB"),
+            "empty": (self.write("empty.json", b""), "the file is empty"),
+        }
+        for name, (path, message) in cases.items():
+            with self.subTest(name):
+                code, out, err = run("report", path, self.gz, timeout=30)
+                self.assertEqual(code, 1, err)
+                self.assertIn(message, err)
+                self.assertNotIn("terminate called", err)
+                self.assertIn("2 files: 1 report; 1 file refused", out)
+        code, out, err = run("report", "--json", self.write("escape.json",
+                                                            json.dumps(escape).encode()))
+        self.assertEqual(code, 0, err)
+        self.assertNotIn("\x1b", out)
+        self.assertIn("evil\\\\x1b[2j.example", out)  # a domain, so in lower case
+        self.assertNotIn("\x1b", run("report", self.dir.name + "/escape.json")[1])
+
+    def test_usage(self):
+        self.assertEqual(run("report")[0], 2)
+        self.assertEqual(run("report", "/nonexistent.json")[0], 2)
+        code, out, _ = run("report", "--help")
+        self.assertEqual(code, 0)
+        self.assertIn("Usage: mtasts report", out)
 
 
 def main():

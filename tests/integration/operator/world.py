@@ -509,11 +509,14 @@ class World:
             self.the_sender = Sender(self)
         return self.the_sender
 
-    def operator_flags(self, serve, endpoints, targets=None):
+    def operator_flags(self, serve, endpoints, targets=None, namespaces=None):
         """The flags of an operator syncing into serve (an Nginx) that verifies endpoints (Nginx
-        list) and points mta-sts.<domain> at targets (addresses; default: the endpoints')."""
-        flags = ["--kubeconfig", self.kubeconfig, "--namespace", self.namespace,
-                 "--leader-election-namespace", self.namespace,
+        list) and points mta-sts.<domain> at targets (addresses; default: the endpoints'),
+        managing the policies of namespaces (default: this world's; [] for every namespace)."""
+        flags = ["--kubeconfig", self.kubeconfig]
+        for ns in namespaces if namespaces is not None else [self.namespace]:
+            flags += ["--namespace", ns]
+        flags += ["--leader-election-namespace", self.namespace,
                  "--leader-election-id", "mta-sts-operator", "--serve-dir", serve.prefix,
                  "--dns-server", self.dns_server, "--ca-file", self.ca_file,
                  "--https-port", str(HTTPS_PORT), "--smtp-port", str(SMTP_PORT),
@@ -524,7 +527,7 @@ class World:
             flags += ["--policy-host-target", target]
         return flags
 
-    def start_operator(self, serve, endpoints, targets=None, extra=()):
+    def start_operator(self, serve, endpoints, targets=None, extra=(), namespaces=None):
         """An operator process (flags from operator_flags, then extra), restarted after an exit
         as its Deployment's pods are; waits for its health port."""
         binary = os.environ.get("MTASTS_OPERATOR")
@@ -533,7 +536,7 @@ class World:
         index = len(self.operators) + 1
         address = operator_address(index)
         process = Process(f"operator-{index}", [
-            binary, *self.operator_flags(serve, endpoints, targets),
+            binary, *self.operator_flags(serve, endpoints, targets, namespaces),
             "--metrics-bind-address", f"{address}:8080",
             "--health-probe-bind-address", f"{address}:8081", *extra],
             os.path.join(self.dir, f"operator-{index}.log"), restart=True)

@@ -61,6 +61,12 @@ TEST(ConditionsTest, OneChangePerRow) {
        "False", "False", "True", "InvalidSpec"},
       {"enforce asked, testing served", [](Progress& p) { p.target_mode = "enforce"; }, "False",
        "True", "False", "RolloutPending"},
+      {"the rollout let enforce through, testing still announced",
+       [](Progress& p) {
+         p.target_mode = "enforce";
+         p.rollout = Verdict{true, "TargetReached", "mode enforce is the target"};
+       },
+       "False", "True", "False", "ModeChanging"},
       {"the rollout waits for a person",
        [](Progress& p) {
          p.target_mode = "enforce";

@@ -274,8 +274,9 @@ TEST(RolloutLifecycleTest, ConditionsKstatusReads) {
   };
   const Clock::TimePoint soaked = kT0 + kPeriod + 1min;
   const Row rows[] = {
-      {"promoted (enforce not yet announced)", TestingStatus(), [](auto&, auto&) {}, soaked, "True",
-       "False", "False", "False", "True"},
+      // Not Ready until enforce is announced: kstatus and Argo CD must not call the rollout done.
+      {"promoted (enforce not yet announced)", TestingStatus(), [](auto&, auto&) {}, soaked,
+       "False", "True", "False", "False", "True"},
       {"soaking", TestingStatus(), [](auto&, auto&) {}, kT0 + 1h, "False", "True", "False", "False",
        "True"},
       {"waiting for approval", TestingStatus(),

@@ -148,6 +148,22 @@ TEST(RolloutMachineTest, TestingToEnforce) {
        "GatesFailing",
        true,
        {"Warning GatesFailed"}},
+      {"reports show failures (gate 6)",
+       [](Case& c) {
+         c.obs.reports = ReportVerdict{false, "ReportedFailures", "2 of 10 failed"};
+       },
+       Mode::kTesting,
+       "ReportedFailures",
+       false,
+       {}},
+      {"reports pass (gate 6)",
+       [](Case& c) {
+         c.obs.reports = ReportVerdict{true, "ReportsPass", "0 of 10 failed"};
+       },
+       Mode::kEnforce,
+       "TargetReached",
+       false,
+       {"Normal Promoted"}},
       {"autoPromote false",
        [](Case& c) { c.spec.rollout.auto_promote = false; },
        Mode::kTesting,

@@ -66,6 +66,8 @@ TEST(LoadTest, AppliesEveryDefault) {
   EXPECT_TRUE(s.rollout.auto_promote);
   EXPECT_EQ(s.rollout.on_mx_drift, MxDriftAction::kDemote);
   EXPECT_EQ(s.rollout.min_cert_validity, std::chrono::hours(336));
+  EXPECT_EQ(s.rollout.max_failure_rate, 100);  // 1%
+  EXPECT_EQ(s.rollout.min_reported_sessions, 0);
   EXPECT_FALSE(s.tls_rpt);
   EXPECT_FALSE(s.certificate_issuer);
   EXPECT_EQ(s.dns.provider, "ExternalDNS");
@@ -144,6 +146,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"DurationUnit", std::string(kOk) + "  rollout: {testingPeriod: 7d}\n",
                 "6:28: error: spec.rollout.testingPeriod: \"7d\" is not a duration: write whole "
                 "hours, minutes or seconds like 168h, 1h30m or 90s, at most 8784h"},
+        BadCase{"PercentDecimals", std::string(kOk) + "  rollout: {maxFailureRate: 0.125%}\n",
+                "6:29: error: spec.rollout.maxFailureRate: \"0.125%\" is not a percentage: write "
+                "0% to 100% with at most two decimals, like 1% or 0.5%"},
         BadCase{"BooleanYes", std::string(kOk) + "  rollout: {autoPromote: yes}\n",
                 "6:26: error: spec.rollout.autoPromote: write true or false, not yes"},
         BadCase{"RuaRequired", std::string(kOk) + "  tlsRpt: {ingest: true}\n",

@@ -1,0 +1,25 @@
+// Gate 6 (DESIGN §5): when a policy ingests TLS reports (tlsRpt.ingest), enforce waits until the
+// reports of the window count at least rollout.minReportedSessions sessions and show a failure
+// rate at or under rollout.maxFailureRate. In testing mode senders deliver anyway and report
+// what enforce would have refused, so a failure reported now is mail enforce would bounce or
+// queue. With the defaults (1%, 0 sessions) a domain no sender reports on is not held.
+// Pure; thread-safe.
+#pragma once
+
+#include <string>
+
+#include "spec/mta_sts_policy.h"
+#include "tlsrpt/tally.h"
+
+namespace mtasts::controller {
+
+struct ReportVerdict {
+  bool passed = true;
+  std::string reason;   // "ReportsPass", "AwaitingReports", "ReportedFailures"
+  std::string message;  // the sums, and for failures the result types and MX hosts behind them
+};
+
+ReportVerdict JudgeReports(const tlsrpt::DomainTally& window, const spec::Rollout& rollout,
+                           int window_days);
+
+}  // namespace mtasts::controller

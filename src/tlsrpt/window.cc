@@ -1,0 +1,179 @@
+#include "tlsrpt/window.h"
+
+#include <algorithm>
+#include <limits>
+#include <optional>
+#include <vector>
+
+#include "base/strings.h"
+#include "base/utc_time.h"
+
+namespace mtasts::tlsrpt {
+namespace {
+
+using std::chrono::days;
+using std::chrono::sys_days;
+
+// Stable across builds and restarts (std::hash is not), and the ids are persisted.
+uint64_t IdOf(const Report& report) {
+  uint64_t h = 14695981039346656037ULL;
+  auto mix = [&h](std::string_view s) {
+    for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  };
+  mix(report.organization_name);
+  mix(std::string_view("\0", 1));
+  mix(report.report_id);
+  return h;
+}
+
+void AddTo(int64_t& total, int64_t n) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  total = n > kMax - total ? kMax : total + n;
+}
+
+// Keeps the kMaxKeysPerDay - 1 largest counts and folds the rest into kOtherKey.
+void Fold(std::map<std::string, int64_t>& counts) {
+  if (counts.size() <= kMaxKeysPerDay) return;
+  int64_t other = 0;
+  if (auto it = counts.find(kOtherKey); it != counts.end()) {
+    other = it->second;
+    counts.erase(it);
+  }
+  std::vector<std::pair<std::string, int64_t>> sorted(counts.begin(), counts.end());
+  std::ranges::stable_sort(sorted,
+                           [](const auto& a, const auto& b) { return a.second > b.second; });
+  counts.clear();
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    if (i + 1 < kMaxKeysPerDay) {
+      counts.insert(sorted[i]);
+    } else {
+      AddTo(other, sorted[i].second);
+    }
+  }
+  counts[kOtherKey] = other;
+}
+
+void AddAll(const std::map<std::string, int64_t>& from, std::map<std::string, int64_t>& to) {
+  for (const auto& [key, n] : from) AddTo(to[key], n);
+}
+
+nlohmann::json CountsJson(const std::map<std::string, int64_t>& counts) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [key, n] : counts) out[key] = n;
+  return out;
+}
+
+StatusOr<int64_t> Count(const nlohmann::json& json, const std::string& where) {
+  if (!json.is_number_integer() || json.get<int64_t>() < 0) {
+    return InvalidArgumentError(where + ": not a non-negative integer");
+  }
+  return json.get<int64_t>();
+}
+
+StatusOr<std::map<std::string, int64_t>> CountsFrom(const nlohmann::json& json,
+                                                    const std::string& where) {
+  if (!json.is_object() || json.size() > kMaxKeysPerDay) {
+    return InvalidArgumentError(where + ": not an object of at most 32 counts");
+  }
+  std::map<std::string, int64_t> out;
+  for (const auto& [key, value] : json.items()) {
+    ASSIGN_OR_RETURN(out[key], Count(value, where + "." + key));
+  }
+  return out;
+}
+
+}  // namespace
+
+ReportWindow::ReportWindow(int days) : days_(std::clamp(days, 1, kMaxWindowDays)) {}
+
+void ReportWindow::Forget(sys_days today) {
+  const sys_days first = today - days(days_ - 1);
+  by_day_.erase(by_day_.begin(), by_day_.lower_bound(first));
+}
+
+ReportWindow::Added ReportWindow::Add(const Report& report, std::string_view domain,
+                                      sys_days today) {
+  Forget(today);
+  const sys_days day = std::min(std::chrono::floor<days>(report.start), today);
+  if (day < today - days(days_ - 1)) return Added::kTooOld;
+  const auto names_domain = [&](const PolicyResult& p) {
+    return CanonicalDomain(p.policy_domain) == domain;
+  };
+  if (std::ranges::none_of(report.policies, names_domain)) return Added::kNotForThis;
+  Day& bucket = by_day_[day];
+  const uint64_t id = IdOf(report);
+  if (bucket.ids.contains(id)) return Added::kSeenBefore;
+  // Past the cap a report still counts; only a repeat of it would count again.
+  if (bucket.ids.size() < kMaxIdsPerDay) bucket.ids.insert(id);
+  AddTo(bucket.tally.reports, 1);
+  for (const PolicyResult& p : report.policies) {
+    if (names_domain(p)) AddPolicyResult(p, bucket.tally);
+  }
+  Fold(bucket.tally.failures_by_result);
+  Fold(bucket.tally.failures_by_mx);
+  return Added::kCounted;
+}
+
+DomainTally ReportWindow::Sum(sys_days today) const {
+  DomainTally sum;
+  for (auto it = by_day_.lower_bound(today - days(days_ - 1)); it != by_day_.end(); ++it) {
+    if (it->first > today) break;
+    const DomainTally& t = it->second.tally;
+    AddTo(sum.reports, t.reports);
+    AddTo(sum.successful, t.successful);
+    AddTo(sum.failed, t.failed);
+    AddAll(t.failures_by_result, sum.failures_by_result);
+    AddAll(t.failures_by_mx, sum.failures_by_mx);
+  }
+  return sum;
+}
+
+nlohmann::json ReportWindow::ToJson() const {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [day, bucket] : by_day_) {
+    const DomainTally& t = bucket.tally;
+    out[FormatDate(day)] = {{"reports", t.reports},
+                            {"successful", t.successful},
+                            {"failed", t.failed},
+                            {"byResult", CountsJson(t.failures_by_result)},
+                            {"byMx", CountsJson(t.failures_by_mx)},
+                            {"ids", bucket.ids}};
+  }
+  return out;
+}
+
+StatusOr<ReportWindow> ReportWindow::FromJson(const nlohmann::json& json, int days) {
+  ReportWindow window(days);
+  if (!json.is_object()) return InvalidArgumentError("the report window: not an object");
+  for (const auto& [key, value] : json.items()) {
+    const std::optional<DateTime> time = ParseDateTime(key + "T00:00:00Z");
+    if (!time || FormatDate(time->utc) != key || !value.is_object()) {
+      return InvalidArgumentError("the report window: \"" + key + "\" is not a day of counts");
+    }
+    Day day;
+    DomainTally& t = day.tally;
+    ASSIGN_OR_RETURN(t.reports, Count(value.value("reports", nlohmann::json()), key + ".reports"));
+    ASSIGN_OR_RETURN(t.successful,
+                     Count(value.value("successful", nlohmann::json()), key + ".successful"));
+    ASSIGN_OR_RETURN(t.failed, Count(value.value("failed", nlohmann::json()), key + ".failed"));
+    ASSIGN_OR_RETURN(t.failures_by_result,
+                     CountsFrom(value.value("byResult", nlohmann::json()), key + ".byResult"));
+    ASSIGN_OR_RETURN(t.failures_by_mx,
+                     CountsFrom(value.value("byMx", nlohmann::json()), key + ".byMx"));
+    const nlohmann::json ids = value.value("ids", nlohmann::json::array());
+    if (!ids.is_array() || ids.size() > kMaxIdsPerDay) {
+      return InvalidArgumentError(key + ".ids: not an array of at most 10000 ids");
+    }
+    for (const nlohmann::json& id : ids) {
+      if (!id.is_number_unsigned()) return InvalidArgumentError(key + ".ids: not an id");
+      day.ids.insert(id.get<uint64_t>());
+    }
+    window.by_day_[std::chrono::floor<std::chrono::days>(time->utc)] = std::move(day);
+  }
+  if (window.by_day_.size() > static_cast<size_t>(kMaxWindowDays)) {
+    return InvalidArgumentError("the report window: more days than it can hold");
+  }
+  return window;
+}
+
+}  // namespace mtasts::tlsrpt

@@ -1,0 +1,63 @@
+// One policy domain's TLS reports over a sliding window of UTC days (a report covers one day,
+// RFC 8460 §4.1), in one bucket per day, so what is kept is bounded whatever arrives: at most
+// kMaxKeysPerDay result types and MX hosts per day (the rest counted under "(other)"), and the
+// ids of at most kMaxIdsPerDay reports per day, so a report that arrives again counts once.
+// Persisted as JSON (ToJson/FromJson) so a restart loses nothing. Value type;
+// thread-compatible.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "tlsrpt/report.h"
+#include "tlsrpt/tally.h"
+
+namespace mtasts::tlsrpt {
+
+inline constexpr int kDefaultWindowDays = 14;
+inline constexpr int kMaxWindowDays = 90;
+inline constexpr size_t kMaxKeysPerDay = 32;
+inline constexpr size_t kMaxIdsPerDay = 10000;
+inline constexpr char kOtherKey[] = "(other)";
+
+class ReportWindow {
+ public:
+  // days: 1 .. kMaxWindowDays.
+  explicit ReportWindow(int days = kDefaultWindowDays);
+
+  enum class Added {
+    kCounted,     // its sessions for the domain count from now on
+    kSeenBefore,  // the same organization-name and report-id counted already
+    kTooOld,      // its day is out of the window
+    kNotForThis,  // it names no policy of the domain
+  };
+  // Adds what report says of domain (canonical) to the bucket of the day its date-range starts
+  // (a day after today counts as today: the sender's clock may be ahead), dropping the days
+  // that fall out of the window.
+  Added Add(const Report& report, std::string_view domain, std::chrono::sys_days today);
+
+  // The days from today - days + 1 to today summed.
+  DomainTally Sum(std::chrono::sys_days today) const;
+
+  nlohmann::json ToJson() const;
+  // InvalidArgument naming the member when json is not what ToJson writes.
+  static StatusOr<ReportWindow> FromJson(const nlohmann::json& json, int days);
+
+ private:
+  struct Day {
+    DomainTally tally;
+    std::set<uint64_t> ids;  // FNV-1a of organization-name NUL report-id
+  };
+  void Forget(std::chrono::sys_days today);
+
+  int days_;
+  std::map<std::chrono::sys_days, Day> by_day_;
+};
+
+}  // namespace mtasts::tlsrpt
