@@ -17,9 +17,8 @@
 #                                 cgroups, restore the sysctls; the logs stay in the state folder
 #   hack/node.sh import ARCHIVE   import an OCI or docker image archive for pods to run
 #                                 (imagePullPolicy: Never or IfNotPresent)
-#   hack/node.sh env              print the exports for kubectl and for pods (KUBECONFIG, PATH,
-#                                 MTASTS_NODE_APISERVER_HOST/PORT,
-#                                 MTASTS_NODE_PAUSE_IMAGE)
+#   hack/node.sh env              print the exports for kubectl and for pods: KUBECONFIG, PATH,
+#                                 MTASTS_NODE_APISERVER_HOST/PORT, MTASTS_NODE_PAUSE_IMAGE
 #   hack/node.sh kubectl ARGS...  run the matching kubectl against the node's control plane
 #   hack/node.sh status           say what runs; exit 0 only when the node is Ready
 #
