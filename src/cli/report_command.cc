@@ -114,28 +114,16 @@ std::string Percent(int64_t part, int64_t whole) {
   return text;
 }
 
-std::string Counts(const std::map<std::string, int64_t>& counts) {
-  std::vector<std::pair<std::string, int64_t>> sorted(counts.begin(), counts.end());
-  std::ranges::stable_sort(sorted,
-                           [](const auto& a, const auto& b) { return a.second > b.second; });
-  std::string out;
-  for (const auto& [name, n] : sorted) {
-    out += (out.empty() ? "" : ", ") + Printable(name) + " " + std::to_string(n);
-  }
-  return out;
-}
-
 void PrintText(const tlsrpt::ReportTally& tally, const std::vector<FileOutcome>& files,
                std::ostream& out) {
   for (const auto& [domain, d] : tally.domains()) {
-    const int64_t sessions =
-        d.successful > INT64_MAX - d.failed ? INT64_MAX : d.successful + d.failed;
+    const int64_t sessions = tlsrpt::Sessions(d);
     out << Printable(domain) << ": " << d.reports << (d.reports == 1 ? " report, " : " reports, ")
         << sessions << " sessions, " << d.failed << " failed (" << Percent(d.failed, sessions)
         << ")\n";
     if (!d.failures_by_result.empty()) {
-      out << "  failures by result: " << Counts(d.failures_by_result) << "\n";
-      out << "  failures by MX:     " << Counts(d.failures_by_mx) << "\n";
+      out << "  failures by result: " << tlsrpt::CountsText(d.failures_by_result) << "\n";
+      out << "  failures by MX:     " << tlsrpt::CountsText(d.failures_by_mx) << "\n";
     }
   }
   int64_t repeated = 0;

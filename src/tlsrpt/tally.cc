@@ -1,16 +1,13 @@
 #include "tlsrpt/tally.h"
 
+#include <algorithm>
 #include <limits>
 
+#include "base/printable.h"
 #include "base/strings.h"
 
 namespace mtasts::tlsrpt {
 namespace {
-
-void AddTo(int64_t& total, int64_t n) {
-  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-  total = n > kMax - total ? kMax : total + n;  // both are non-negative (report.h)
-}
 
 std::string MxOf(const FailureDetail& d) {
   if (!d.receiving_mx_hostname.empty()) return CanonicalDomain(d.receiving_mx_hostname);
@@ -20,12 +17,41 @@ std::string MxOf(const FailureDetail& d) {
 
 }  // namespace
 
+void AddSaturating(int64_t& total, int64_t n) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  total = n > kMax - total ? kMax : total + n;  // both are non-negative (report.h)
+}
+
+int64_t Sessions(const DomainTally& tally) {
+  int64_t sessions = tally.successful;
+  AddSaturating(sessions, tally.failed);
+  return sessions;
+}
+
+std::vector<std::pair<std::string, int64_t>> ByCount(const std::map<std::string, int64_t>& counts) {
+  std::vector<std::pair<std::string, int64_t>> sorted(counts.begin(), counts.end());
+  std::ranges::stable_sort(sorted,
+                           [](const auto& a, const auto& b) { return a.second > b.second; });
+  return sorted;
+}
+
+std::string CountsText(const std::map<std::string, int64_t>& counts, size_t limit) {
+  const std::vector<std::pair<std::string, int64_t>> sorted = ByCount(counts);
+  std::string out;
+  for (size_t i = 0; i < sorted.size() && i < limit; ++i) {
+    out +=
+        (i == 0 ? "" : ", ") + Printable(sorted[i].first) + " " + std::to_string(sorted[i].second);
+  }
+  if (sorted.size() > limit) out += ", ...";
+  return out;
+}
+
 void AddPolicyResult(const PolicyResult& policy, DomainTally& tally) {
-  AddTo(tally.successful, policy.total_successful_session_count);
-  AddTo(tally.failed, policy.total_failure_session_count);
+  AddSaturating(tally.successful, policy.total_successful_session_count);
+  AddSaturating(tally.failed, policy.total_failure_session_count);
   for (const FailureDetail& d : policy.failure_details) {
-    AddTo(tally.failures_by_result[d.result_type], d.failed_session_count);
-    AddTo(tally.failures_by_mx[MxOf(d)], d.failed_session_count);
+    AddSaturating(tally.failures_by_result[d.result_type], d.failed_session_count);
+    AddSaturating(tally.failures_by_mx[MxOf(d)], d.failed_session_count);
   }
 }
 

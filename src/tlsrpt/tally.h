@@ -6,10 +6,12 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "tlsrpt/report.h"
 
@@ -26,6 +28,17 @@ struct DomainTally {
 
 // Adds one policy's counts (its summary and failure details) to tally; saturating.
 void AddPolicyResult(const PolicyResult& policy, DomainTally& tally);
+
+// total + n, or the largest int64_t instead of overflowing (both are non-negative).
+void AddSaturating(int64_t& total, int64_t n);
+// Successful plus failed sessions, saturating.
+int64_t Sessions(const DomainTally& tally);
+// The counts, the largest first (ties in name order).
+std::vector<std::pair<std::string, int64_t>> ByCount(const std::map<std::string, int64_t>& counts);
+// "certificate-expired 10, starttls-not-supported 2": ByCount's first `limit`, then ", ..." if
+// there are more; names made printable (base/printable.h).
+std::string CountsText(const std::map<std::string, int64_t>& counts,
+                       size_t limit = std::numeric_limits<size_t>::max());
 
 class ReportTally {
  public:

@@ -26,11 +26,6 @@ uint64_t IdOf(const Report& report) {
   return h;
 }
 
-void AddTo(int64_t& total, int64_t n) {
-  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-  total = n > kMax - total ? kMax : total + n;
-}
-
 // Keeps the kMaxKeysPerDay - 1 largest counts and folds the rest into kOtherKey.
 void Fold(std::map<std::string, int64_t>& counts) {
   if (counts.size() <= kMaxKeysPerDay) return;
@@ -39,22 +34,20 @@ void Fold(std::map<std::string, int64_t>& counts) {
     other = it->second;
     counts.erase(it);
   }
-  std::vector<std::pair<std::string, int64_t>> sorted(counts.begin(), counts.end());
-  std::ranges::stable_sort(sorted,
-                           [](const auto& a, const auto& b) { return a.second > b.second; });
+  const std::vector<std::pair<std::string, int64_t>> sorted = ByCount(counts);
   counts.clear();
   for (size_t i = 0; i < sorted.size(); ++i) {
     if (i + 1 < kMaxKeysPerDay) {
       counts.insert(sorted[i]);
     } else {
-      AddTo(other, sorted[i].second);
+      AddSaturating(other, sorted[i].second);
     }
   }
   counts[kOtherKey] = other;
 }
 
 void AddAll(const std::map<std::string, int64_t>& from, std::map<std::string, int64_t>& to) {
-  for (const auto& [key, n] : from) AddTo(to[key], n);
+  for (const auto& [key, n] : from) AddSaturating(to[key], n);
 }
 
 nlohmann::json CountsJson(const std::map<std::string, int64_t>& counts) {
@@ -105,7 +98,7 @@ ReportWindow::Added ReportWindow::Add(const Report& report, std::string_view dom
   if (bucket.ids.contains(id)) return Added::kSeenBefore;
   // Past the cap a report still counts; only a repeat of it would count again.
   if (bucket.ids.size() < kMaxIdsPerDay) bucket.ids.insert(id);
-  AddTo(bucket.tally.reports, 1);
+  AddSaturating(bucket.tally.reports, 1);
   for (const PolicyResult& p : report.policies) {
     if (names_domain(p)) AddPolicyResult(p, bucket.tally);
   }
@@ -119,9 +112,9 @@ DomainTally ReportWindow::Sum(sys_days today) const {
   for (auto it = by_day_.lower_bound(today - days(days_ - 1)); it != by_day_.end(); ++it) {
     if (it->first > today) break;
     const DomainTally& t = it->second.tally;
-    AddTo(sum.reports, t.reports);
-    AddTo(sum.successful, t.successful);
-    AddTo(sum.failed, t.failed);
+    AddSaturating(sum.reports, t.reports);
+    AddSaturating(sum.successful, t.successful);
+    AddSaturating(sum.failed, t.failed);
     AddAll(t.failures_by_result, sum.failures_by_result);
     AddAll(t.failures_by_mx, sum.failures_by_mx);
   }
