@@ -111,6 +111,7 @@ struct Reconciler::Pass {
   std::optional<Announcement> announced;
   std::optional<Decision> rollout;   // the machine's latest decision, once it was asked
   std::vector<RolloutEvent> events;  // every decision's Events, recorded with the status
+  std::optional<Object> reports;     // status.reports, when the policy ingests reports
 };
 
 ProcessResult Reconciler::Reconcile(const std::string& key, std::stop_token stop) {
@@ -178,9 +179,10 @@ ProcessResult Reconciler::Reconcile(const std::string& key, std::stop_token stop
       .deleting = deleting,
       .approval = AnnotationOf(metadata, kPromoteAnnotation)};
   if (deps_.reports != nullptr && spec.tls_rpt && spec.tls_rpt->ingest) {
-    observations.reports =
-        JudgeReports(deps_.reports->Window(spec.domain).value_or(tlsrpt::DomainTally{}),
-                     spec.rollout, deps_.reports->window_days());
+    const tlsrpt::DomainTally window =
+        deps_.reports->Window(spec.domain).value_or(tlsrpt::DomainTally{});
+    observations.reports = JudgeReports(window, spec.rollout, deps_.reports->window_days());
+    pass.reports = ReportsStatus(window, deps_.reports->window_days());
   }
   const RolloutStatus before = ReadRolloutStatus(pass.observed_status);
   pass.rollout = Decide(spec, observations, before, now, settings);
@@ -364,6 +366,11 @@ ProcessResult Reconciler::Finish(Pass& pass, ProcessResult result) {
   Object next = NextStatus(pass.observed_status, pass.generation, pass.announced, conditions,
                            deps_.clock.Now());
   if (pass.rollout) next = WithRolloutStatus(next, pass.rollout->status);
+  if (pass.reports) {
+    next["reports"] = *pass.reports;
+  } else if (pass.rollout) {  // the pass got that far: the policy no longer ingests
+    next.erase("reports");
+  }
   if (next == pass.observed_status) return result;
   if (pass.stop.stop_requested()) return ProcessResult::Failed(CancelledError("stopping"));
   const Object patch = {

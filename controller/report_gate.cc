@@ -1,7 +1,9 @@
 #include "controller/report_gate.h"
 
 #include <cstdint>
+#include <map>
 
+#include "base/printable.h"
 #include "spec/percent.h"
 
 namespace mtasts::controller {
@@ -34,6 +36,29 @@ ReportVerdict JudgeReports(const tlsrpt::DomainTally& window, const spec::Rollou
   }
   return {true, "ReportsPass",
           sums + ", within rollout.maxFailureRate " + spec::PercentText(rollout.max_failure_rate)};
+}
+
+nlohmann::json ReportsStatus(const tlsrpt::DomainTally& window, int window_days) {
+  const int64_t sessions = tlsrpt::Sessions(window);
+  const auto largest = [](const std::map<std::string, int64_t>& counts) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [name, n] : tlsrpt::ByCount(counts)) {
+      if (out.size() == 5) break;
+      out[Printable(name)] = n;
+    }
+    return out;
+  };
+  const auto basis_points = [&] {
+    if (sessions == 0) return int64_t{0};
+    return static_cast<int64_t>(static_cast<__int128>(window.failed) * 10000 / sessions);
+  };
+  return {{"windowDays", window_days},
+          {"reports", window.reports},
+          {"sessions", sessions},
+          {"failedSessions", window.failed},
+          {"failureRate", spec::PercentText(basis_points())},
+          {"failuresByResult", largest(window.failures_by_result)},
+          {"failuresByMx", largest(window.failures_by_mx)}};
 }
 
 }  // namespace mtasts::controller

@@ -6,6 +6,7 @@
 // Pure; thread-safe.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "spec/mta_sts_policy.h"
@@ -21,5 +22,9 @@ struct ReportVerdict {
 
 ReportVerdict JudgeReports(const tlsrpt::DomainTally& window, const spec::Rollout& rollout,
                            int window_days);
+
+// status.reports: the window's sums, its failure rate ("0.99%", rounded down) and its largest
+// failures by result type and by MX (at most 5 each), names made printable.
+nlohmann::json ReportsStatus(const tlsrpt::DomainTally& window, int window_days);
 
 }  // namespace mtasts::controller

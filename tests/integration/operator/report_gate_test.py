@@ -82,6 +82,11 @@ class ReportGate(rollout.RolloutCase):
                       "more than rollout.maxFailureRate 1%", "certificate-expired 10",
                       f"mx1.{domains['held']} 10"):
             self.assertIn(words, ready["message"])
+        self.assertEqual(held["status"]["reports"], {
+            "windowDays": 14, "reports": 1, "sessions": 100, "failedSessions": 10,
+            "failureRate": "10%", "failuresByResult": {"certificate-expired": 10},
+            "failuresByMx": {f"mx1.{domains['held']}": 10}})
+        self.assertNotIn("reports", w.policy("free")["status"])  # it does not ingest
         described = world.kubectl("describe", "mtastspolicy", "held", "-n", w.namespace).stdout
         self.assertIn("ReportedFailures", described)
         self.assertIn("more than rollout.maxFailureRate 1%", described.replace("\n", " "))
@@ -92,6 +97,8 @@ class ReportGate(rollout.RolloutCase):
         good = json.dumps(report("r2", [domains["held"]], 10000, 0)).encode()
         self.assertEqual(post(good, "application/tlsrpt+json")[0], 200)
         enforced = self.announced("held", domains["held"], "enforce", rollout.CONVERGE)
+        self.assertEqual((enforced["status"]["reports"]["sessions"],
+                          enforced["status"]["reports"]["failureRate"]), (10100, "0.09%"))
         self.sender_sees(domains["held"], "enforce", enforced["status"]["policyId"])
         self.assert_alive()
 

@@ -59,5 +59,24 @@ TEST(ReportGateTest, OneChangePerRow) {
   }
 }
 
+TEST(ReportGateTest, StatusShowsTheWindow) {
+  tlsrpt::DomainTally window = Window(10090, 10);
+  for (int i = 0; i < 7; ++i) window.failures_by_mx["m" + std::to_string(i) + ".example.net"] = i;
+  window.failures_by_mx["evil\x1b[2J"] = 100;
+  const nlohmann::json status = ReportsStatus(window, 14);
+  EXPECT_EQ(status["windowDays"], 14);
+  EXPECT_EQ(status["reports"], 3);
+  EXPECT_EQ(status["sessions"], 10100);
+  EXPECT_EQ(status["failedSessions"], 10);
+  EXPECT_EQ(status["failureRate"], "0.09%");  // 9.9 basis points, rounded down
+  EXPECT_EQ(status["failuresByResult"], nlohmann::json({{"certificate-expired", 10}}));
+  ASSERT_EQ(status["failuresByMx"].size(), 5u);
+  EXPECT_EQ(status["failuresByMx"].at("evil\\x1b[2J"), 100);
+  EXPECT_EQ(status["failuresByMx"].at("mx1.example.com"), 10);
+  EXPECT_EQ(status["failuresByMx"].at("m4.example.net"), 4);
+  EXPECT_FALSE(status["failuresByMx"].contains("m3.example.net"));
+  EXPECT_EQ(ReportsStatus(Window(0, 0), 14)["failureRate"], "0%");
+}
+
 }  // namespace
 }  // namespace mtasts::controller
