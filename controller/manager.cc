@@ -135,6 +135,11 @@ class OperatorManager final : public Manager {
                          .gate_run =
                              [this](bool passed, std::chrono::duration<double> took) {
                                metrics_.RecordGateRun(passed, took);
+                             },
+                         .report_window =
+                             [this](const Owner& policy, const tlsrpt::DomainTally& window) {
+                               metrics_.SetReportWindow(policy.namespace_, policy.name,
+                                                        window.successful, window.failed);
                              }},
             .revalidate_interval = options.revalidate_interval,
             .reports = options.report_bind_address.empty() ? nullptr : &intake_}),
@@ -155,7 +160,11 @@ class OperatorManager final : public Manager {
       report_server_ = std::make_unique<http::Server>(options.report_bind_address);
       report_server_->Handle(
           "POST", options.report_path,
-          [this](const http::Request& request) { return intake_.Post(request); },
+          [this](const http::Request& request) {
+            http::Response response = intake_.Post(request);
+            metrics_.CountReportPost(response.status);
+            return response;
+          },
           kMaxReportPostBytes);
     }
     if (options.serve_endpoints.empty() && options.serve_service) {

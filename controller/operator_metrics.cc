@@ -62,6 +62,13 @@ OperatorMetrics::OperatorMetrics(http::Registry& registry, std::string_view vers
       gate_run_duration_(registry.AddHistogram("mtasts_operator_gate_run_duration_seconds",
                                                "How long one run of the enforce gates took.",
                                                kGateRunBuckets)),
+      reports_received_(registry.AddCounter(
+          "mtasts_operator_reports_received_total",
+          "TLS reports POSTed to the intake, by the HTTP status they were answered.", {"code"})),
+      report_window_sessions_(registry.AddGauge(
+          "mtasts_operator_report_window_sessions",
+          "Sessions the senders' TLS reports of a policy's window count, successful or failed.",
+          {"namespace", "policy", "result"})),
       registry_(registry) {
   registry.AddGauge("mtasts_operator_build_info", "The operator's version; always 1.", {"version"})
       .Set({std::string(version)}, 1);
@@ -101,8 +108,23 @@ void OperatorMetrics::SetCertificateExpiry(std::string_view ns, std::string_view
   certificate_expiry_days_.Set({std::string(ns), std::string(policy)}, left.count());
 }
 
+void OperatorMetrics::CountReportPost(int status) {
+  reports_received_.Increment({std::to_string(status)});
+}
+
+void OperatorMetrics::SetReportWindow(std::string_view ns, std::string_view policy,
+                                      int64_t successful, int64_t failed) {
+  for (const auto& [result, n] : {std::pair{"successful", successful}, {"failed", failed}}) {
+    report_window_sessions_.Set({std::string(ns), std::string(policy), result},
+                                static_cast<double>(n));
+  }
+}
+
 void OperatorMetrics::ForgetPolicy(std::string_view ns, std::string_view policy) {
   certificate_expiry_days_.Remove({std::string(ns), std::string(policy)});
+  for (const char* result : {"successful", "failed"}) {
+    report_window_sessions_.Remove({std::string(ns), std::string(policy), result});
+  }
 }
 
 void OperatorMetrics::ForgetEndpoint(std::string_view endpoint) {

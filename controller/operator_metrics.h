@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <string_view>
 
@@ -39,6 +40,13 @@ class OperatorMetrics {
   void SetCertificateExpiry(std::string_view ns, std::string_view policy,
                             std::chrono::system_clock::time_point not_after,
                             std::chrono::system_clock::time_point now);
+  // reports_received_total{code}: a report POSTed to the intake, by the status it was answered
+  // (200 counted or seen before, 400 not a report, 415 another content type).
+  void CountReportPost(int status);
+  // report_window_sessions{namespace,policy,result: successful|failed}: the sessions the
+  // senders' reports of the policy's window count (tlsRpt.ingest only).
+  void SetReportWindow(std::string_view ns, std::string_view policy, int64_t successful,
+                       int64_t failed);
   // Forgets the series of a policy that is gone.
   void ForgetPolicy(std::string_view ns, std::string_view policy);
   // Forgets the failures of a serve endpoint that is gone (a replaced pod's address).
@@ -53,6 +61,8 @@ class OperatorMetrics {
   http::Gauge& certificate_expiry_days_;
   http::Counter& gate_runs_;
   http::Histogram& gate_run_duration_;
+  http::Counter& reports_received_;
+  http::Gauge& report_window_sessions_;
   http::Registry& registry_;
 };
 

@@ -183,6 +183,7 @@ ProcessResult Reconciler::Reconcile(const std::string& key, std::stop_token stop
         deps_.reports->Window(spec.domain).value_or(tlsrpt::DomainTally{});
     observations.reports = JudgeReports(window, spec.rollout, deps_.reports->window_days());
     pass.reports = ReportsStatus(window, deps_.reports->window_days());
+    if (deps_.observer.report_window) deps_.observer.report_window(pass.owner, window);
   }
   const RolloutStatus before = ReadRolloutStatus(pass.observed_status);
   pass.rollout = Decide(spec, observations, before, now, settings);

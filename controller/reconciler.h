@@ -62,6 +62,8 @@ struct ReconcilerObserver {
   std::function<void(const Owner& policy, Clock::TimePoint not_after)> certificate_not_after;
   // One run of the enforce gates: whether every gate passed, and how long it took.
   std::function<void(bool passed, std::chrono::duration<double> took)> gate_run;
+  // The sessions the reports of the policy's window count (tlsRpt.ingest only).
+  std::function<void(const Owner& policy, const tlsrpt::DomainTally& window)> report_window;
 };
 
 struct ReconcilerDeps {

@@ -54,6 +54,10 @@ TEST(OperatorMetricsTest, RecordsWhatTheOperatorDoes) {
   metrics.CountVerificationFailure("10.0.0.7:443");
   metrics.CountVerificationFailure("10.0.0.7:443");
   metrics.CountVerificationFailure("[2001:db8::7]:443");
+  metrics.CountReportPost(200);
+  metrics.CountReportPost(200);
+  metrics.CountReportPost(415);
+  metrics.SetReportWindow("mail", "example-com", 990, 10);
   const auto now = std::chrono::system_clock::now();
   metrics.SetCertificateExpiry("mail", "example-com", now + hours(36), now);
   metrics.SetCertificateExpiry("mail", "expired", now - hours(24), now);
@@ -83,6 +87,10 @@ TEST(OperatorMetricsTest, RecordsWhatTheOperatorDoes) {
            "mtasts_operator_gate_runs_total{result=\"failed\"} 1\n",
            "mtasts_operator_gate_run_duration_seconds_bucket{le=\"0.5\"} 1\n",
            "mtasts_operator_gate_run_duration_seconds_bucket{le=\"60\"} 2\n",
+           "mtasts_operator_reports_received_total{code=\"200\"} 2\n",
+           "mtasts_operator_reports_received_total{code=\"415\"} 1\n",
+           "mtasts_operator_report_window_sessions{namespace=\"mail\",policy=\"example-com\","
+           "result=\"failed\"} 10\n",
        }) {
     EXPECT_THAT(text, HasSubstr(line));
   }
