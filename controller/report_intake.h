@@ -1,9 +1,9 @@
 // The TLS-RPT intake (RFC 8460 §3, an https: rua): a sender POSTs one report, gzip-compressed
 // (application/tlsrpt+gzip) or not (application/tlsrpt+json); what it says of each policy domain
-// that ingests reports goes into that domain's window (tlsrpt/window.h). The answer is one line:
+// that is counted here goes into that domain's window (tlsrpt/window.h). The answer is one line:
 // 200 when counted or seen before (a retry must not count twice), 415 for another content type,
 // 400 for a body that is not a report, naming what is wrong; never 5xx for bad input. Reports
-// for domains that do not ingest are answered 200 and dropped, so the windows kept are bounded
+// for other domains are answered 200 and dropped, so the windows kept are bounded
 // by the policies. The body's size is capped by the server route (http/server.h), the inflated
 // size by tlsrpt/gunzip.h.
 //
@@ -27,7 +27,9 @@ inline constexpr size_t kMaxReportPostBytes = size_t{1} << 20;  // compressed, a
 
 class ReportIntake {
  public:
-  // ingests(domain): whether a policy of that (canonical) domain has tlsRpt.ingest on.
+  // ingests(domain): whether reports for that (canonical) domain are counted; the operator
+  // counts them for every domain a policy claims, and gate 6 reads them where tlsRpt.ingest is
+  // on.
   ReportIntake(const Clock& clock, std::function<bool(std::string_view)> ingests,
                int window_days = tlsrpt::kDefaultWindowDays);
 
