@@ -59,13 +59,11 @@ cmd_build() {
 fetch_crds() {
   [[ -s $crds_dir/done ]] && return
   local i module dir
-  [[ -n ${go_bin:-} ]] || go_bin=$(find_go)
   rm -rf "$crds_dir.partial"
   mkdir -p "$crds_dir.partial"
   for ((i = 0; i < ${#crds[@]}; i += 2)); do
     module=${crds[i]}
-    dir=$(cd "$cache" && "$go_bin" mod download -json "$module" |
-      sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+    dir=$(module_dir "$module")
     [[ -f $dir/${crds[i + 1]} ]] || die "cannot download ${module} with ${crds[i + 1]}"
     cp "$dir/${crds[i + 1]}" "$crds_dir.partial/"
   done

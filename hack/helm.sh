@@ -49,12 +49,8 @@ cmd_build() {
 # real schema on the API server.
 fetch_crds() {
   [[ -s $crds_dir/servicemonitors.monitoring.coreos.com.yaml ]] && return
-  local go_bin module
-  go_bin=$(find_go)
-  module=$(cd "$cache" && "$go_bin" mod download -json \
-    "github.com/prometheus-operator/prometheus-operator@$monitoring_version" |
-    sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
-  [[ -d $module ]] || die "cannot download prometheus-operator ${monitoring_version}"
+  local module
+  module=$(module_dir "github.com/prometheus-operator/prometheus-operator@$monitoring_version")
   rm -rf "$crds_dir.partial"
   mkdir -p "$crds_dir.partial"
   cp "$module/example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml" \

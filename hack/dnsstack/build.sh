@@ -12,7 +12,8 @@ build_external_dns() {
   exec 8>"$cache/bin/.build.lock"
   flock 8
   local work=$cache/build/external-dns-$external_dns_version module
-  module=$(module_dir "sigs.k8s.io/external-dns@$external_dns_version")
+  module=$(GOTOOLCHAIN=$external_dns_toolchain module_dir \
+    "sigs.k8s.io/external-dns@$external_dns_version")
   rm -rf "$work"
   mkdir -p "$work"
   cp -r "$module" "$work/src"
@@ -34,8 +35,10 @@ build_external_dns() {
 fetch_crds() {
   [[ -s $crds_dir/dnsendpoints.externaldns.k8s.io.yaml ]] && return
   local external_dns cert_manager
-  external_dns=$(module_dir "sigs.k8s.io/external-dns@$external_dns_version")
-  cert_manager=$(module_dir "github.com/cert-manager/cert-manager@$cert_manager_version")
+  external_dns=$(GOTOOLCHAIN=$external_dns_toolchain module_dir \
+    "sigs.k8s.io/external-dns@$external_dns_version")
+  cert_manager=$(GOTOOLCHAIN=$external_dns_toolchain module_dir \
+    "github.com/cert-manager/cert-manager@$cert_manager_version")
   rm -rf "$crds_dir.partial"
   mkdir -p "$crds_dir.partial"
   cp "$cert_manager/deploy/crds/cert-manager.io_certificates.yaml" \
@@ -43,14 +46,4 @@ fetch_crds() {
   cp "$external_dns/config/crd/standard/dnsendpoints.externaldns.k8s.io.yaml" "$crds_dir.partial/"
   rm -rf "$crds_dir"
   mv "$crds_dir.partial" "$crds_dir"
-}
-
-# module_dir MODULE@VERSION: downloads the module (checksum-verified) and prints its folder.
-module_dir() {
-  local go_bin dir
-  go_bin=$(find_go)
-  dir=$(cd "$cache" && GOTOOLCHAIN=$external_dns_toolchain "$go_bin" mod download -json "$1" |
-    sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
-  [[ -d $dir ]] || die "cannot download ${1} from the Go module proxy"
-  echo "$dir"
 }

@@ -69,3 +69,12 @@ go_build() {
   printf ' %s' "$(basename "$out")"
 }
 
+# module_dir MODULE@VERSION: downloads the module (checksum-verified) into the module cache and
+# prints its folder. A GOTOOLCHAIN given for the call (GOTOOLCHAIN=go1.27.3 module_dir ...) is used.
+module_dir() {
+  local dir
+  [[ -n ${go_bin:-} ]] || go_bin=$(find_go)
+  dir=$(cd "$cache" && "$go_bin" mod download -json "$1" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+  [[ -d $dir ]] || die "cannot download ${1} from the Go module proxy"
+  echo "$dir"
+}
