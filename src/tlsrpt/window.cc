@@ -84,26 +84,46 @@ void ReportWindow::Forget(sys_days today) {
   by_day_.erase(by_day_.begin(), by_day_.lower_bound(first));
 }
 
+std::optional<ReportCounts> CountsFor(const Report& report, std::string_view domain,
+                                      sys_days today) {
+  ReportCounts counts{.day = std::min(std::chrono::floor<days>(report.start), today),
+                      .id = IdOf(report),
+                      .tally = {}};
+  bool named = false;
+  for (const PolicyResult& p : report.policies) {
+    if (CanonicalDomain(p.policy_domain) != domain) continue;
+    named = true;
+    AddPolicyResult(p, counts.tally);
+  }
+  if (!named) return std::nullopt;
+  counts.tally.reports = 1;
+  // Bounded like a day's bucket, so counts waiting to be stored are small whatever was sent.
+  Fold(counts.tally.failures_by_result);
+  Fold(counts.tally.failures_by_mx);
+  return counts;
+}
+
 ReportWindow::Added ReportWindow::Add(const Report& report, std::string_view domain,
                                       sys_days today) {
+  const std::optional<ReportCounts> counts = CountsFor(report, domain, today);
+  return counts ? Add(*counts, today) : Added::kNotForThis;
+}
+
+ReportWindow::Added ReportWindow::Add(const ReportCounts& counts, sys_days today) {
   Forget(today);
-  const sys_days day = std::min(std::chrono::floor<days>(report.start), today);
-  if (day < today - days(days_ - 1)) return Added::kTooOld;
-  const auto names_domain = [&](const PolicyResult& p) {
-    return CanonicalDomain(p.policy_domain) == domain;
-  };
-  if (std::ranges::none_of(report.policies, names_domain)) return Added::kNotForThis;
-  Day& bucket = by_day_[day];
-  const uint64_t id = IdOf(report);
-  if (bucket.ids.contains(id)) return Added::kSeenBefore;
+  if (counts.day < today - days(days_ - 1)) return Added::kTooOld;
+  Day& bucket = by_day_[std::min(counts.day, today)];
+  if (bucket.ids.contains(counts.id)) return Added::kSeenBefore;
   // Past the cap a report still counts; only a repeat of it would count again.
-  if (bucket.ids.size() < kMaxIdsPerDay) bucket.ids.insert(id);
-  AddSaturating(bucket.tally.reports, 1);
-  for (const PolicyResult& p : report.policies) {
-    if (names_domain(p)) AddPolicyResult(p, bucket.tally);
-  }
-  Fold(bucket.tally.failures_by_result);
-  Fold(bucket.tally.failures_by_mx);
+  if (bucket.ids.size() < kMaxIdsPerDay) bucket.ids.insert(counts.id);
+  DomainTally& t = bucket.tally;
+  AddSaturating(t.reports, counts.tally.reports);
+  AddSaturating(t.successful, counts.tally.successful);
+  AddSaturating(t.failed, counts.tally.failed);
+  AddAll(counts.tally.failures_by_result, t.failures_by_result);
+  AddAll(counts.tally.failures_by_mx, t.failures_by_mx);
+  Fold(t.failures_by_result);
+  Fold(t.failures_by_mx);
   return Added::kCounted;
 }
 
@@ -155,7 +175,8 @@ StatusOr<ReportWindow> ReportWindow::FromJson(const nlohmann::json& json, int da
                      CountsFrom(value.value("byMx", nlohmann::json()), key + ".byMx"));
     const nlohmann::json ids = value.value("ids", nlohmann::json::array());
     if (!ids.is_array() || ids.size() > kMaxIdsPerDay) {
-      return InvalidArgumentError(key + ".ids: not an array of at most 10000 ids");
+      return InvalidArgumentError(key + ".ids: not an array of at most " +
+                                  std::to_string(kMaxIdsPerDay) + " ids");
     }
     for (const nlohmann::json& id : ids) {
       if (!id.is_number_unsigned()) return InvalidArgumentError(key + ".ids: not an id");

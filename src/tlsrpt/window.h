@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -23,8 +24,25 @@ namespace mtasts::tlsrpt {
 inline constexpr int kDefaultWindowDays = 14;
 inline constexpr int kMaxWindowDays = 90;
 inline constexpr size_t kMaxKeysPerDay = 32;
-inline constexpr size_t kMaxIdsPerDay = 10000;
+// 14 days of 2,000 ids fit a ConfigMap (1 MiB) with room to spare; no domain hears from that
+// many senders a day (past the cap a report still counts, only its repeat would count again).
+inline constexpr size_t kMaxIdsPerDay = 2000;
 inline constexpr char kOtherKey[] = "(other)";
+
+// What one report says of one policy domain: the day it counts for, its id and its counts. The
+// unit the operator's replicas pass through the stored window, so a report counts once however
+// many of them received it.
+struct ReportCounts {
+  std::chrono::sys_days day;
+  uint64_t id = 0;  // FNV-1a of organization-name NUL report-id
+  DomainTally tally;
+};
+
+// What report says of domain (canonical), counted on the day its date-range starts (a day after
+// today counts as today: the sender's clock may be ahead); nullopt when it names no policy of
+// domain.
+std::optional<ReportCounts> CountsFor(const Report& report, std::string_view domain,
+                                      std::chrono::sys_days today);
 
 class ReportWindow {
  public:
@@ -37,10 +55,10 @@ class ReportWindow {
     kTooOld,      // its day is out of the window
     kNotForThis,  // it names no policy of the domain
   };
-  // Adds what report says of domain (canonical) to the bucket of the day its date-range starts
-  // (a day after today counts as today: the sender's clock may be ahead), dropping the days
-  // that fall out of the window.
+  // Adds what report says of domain (canonical) to its day's bucket (CountsFor), dropping the
+  // days that fall out of the window.
   Added Add(const Report& report, std::string_view domain, std::chrono::sys_days today);
+  Added Add(const ReportCounts& counts, std::chrono::sys_days today);
 
   // The days from today - days + 1 to today summed.
   DomainTally Sum(std::chrono::sys_days today) const;
@@ -52,7 +70,7 @@ class ReportWindow {
  private:
   struct Day {
     DomainTally tally;
-    std::set<uint64_t> ids;  // FNV-1a of organization-name NUL report-id
+    std::set<uint64_t> ids;  // ReportCounts::id
   };
   void Forget(std::chrono::sys_days today);
 
