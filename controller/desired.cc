@@ -1,5 +1,7 @@
 #include "controller/desired.h"
 
+#include <algorithm>
+
 #include "controller/names.h"
 #include "controller/resources.h"
 #include "policy/sts_record.h"
@@ -69,6 +71,15 @@ Object DesiredConfigMap(const Owner& owner, const spec::MtaStsPolicySpec& spec,
           {"data", {{std::string(kPolicyFileKey), policy_bytes}}}};
 }
 
+Object DesiredReportsConfigMap(const Owner& owner, std::string_view domain,
+                               const nlohmann::json& window) {
+  return {{"apiVersion", "v1"},
+          {"kind", "ConfigMap"},
+          {"metadata",
+           Metadata(owner, ReportsConfigMapName(owner.name), PolicyHost(domain), kContentReports)},
+          {"data", {{std::string(kReportWindowKey), window.dump()}}}};
+}
+
 std::optional<spec::IssuerRef> IssuerFor(const spec::MtaStsPolicySpec& spec,
                                          const DesiredSettings& settings) {
   return spec.certificate_issuer ? spec.certificate_issuer : settings.default_issuer;
@@ -97,6 +108,17 @@ Object DesiredCertificate(const Owner& owner, const spec::MtaStsPolicySpec& spec
   };
 }
 
+std::vector<std::string> PublishedRua(const spec::MtaStsPolicySpec& spec,
+                                      const DesiredSettings& settings) {
+  if (!spec.tls_rpt) return {};
+  std::vector<std::string> rua = spec.tls_rpt->rua;
+  if (spec.tls_rpt->ingest && !settings.report_path.empty()) {
+    const std::string intake = "https://" + PolicyHost(spec.domain) + settings.report_path;
+    if (std::ranges::find(rua, intake) == rua.end()) rua.push_back(intake);
+  }
+  return rua;
+}
+
 StatusOr<Object> DesiredDnsEndpoint(const Owner& owner, const spec::MtaStsPolicySpec& spec,
                                     const std::optional<std::string>& sts_id,
                                     const DesiredSettings& settings) {
@@ -109,7 +131,7 @@ StatusOr<Object> DesiredDnsEndpoint(const Owner& owner, const spec::MtaStsPolicy
     endpoints.push_back(TxtEndpoint("_mta-sts." + spec.domain, ttl, *record, settings.txt_quoting));
   }
   if (spec.tls_rpt) {
-    StatusOr<std::string> record = policy::RenderTlsRptRecord(spec.tls_rpt->rua);
+    StatusOr<std::string> record = policy::RenderTlsRptRecord(PublishedRua(spec, settings));
     if (!record.ok()) return record.status();
     endpoints.push_back(
         TxtEndpoint("_smtp._tls." + spec.domain, ttl, *record, settings.txt_quoting));

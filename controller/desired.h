@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "k8s/client.h"
@@ -33,6 +34,9 @@ struct DesiredSettings {
   std::optional<spec::IssuerRef> default_issuer;  // --default-issuer, when spec has none
   std::vector<std::string> policy_host_targets;   // --policy-host-target: A/AAAA of mta-sts.<d>
   TxtQuoting txt_quoting = TxtQuoting::kQuoted;
+  // The path the operator receives TLS reports at on every policy host (--report-path), when
+  // it receives them (--report-bind-address); empty: it does not.
+  std::string report_path;
 };
 
 // `record` ("v=STSv1; id=X") as a DNSEndpoint target.
@@ -43,6 +47,17 @@ std::string TxtRecordOf(const std::string& target);
 // The ConfigMap holding the policy file bytes, for the syncer of every replica.
 k8s::Object DesiredConfigMap(const Owner& owner, const spec::MtaStsPolicySpec& spec,
                              const std::string& policy_bytes);
+
+// The report URIs of the _smtp._tls record: spec.tlsRpt.rua and, with tlsRpt.ingest on an
+// operator that receives reports, its own intake https://mta-sts.<domain><report path> (the
+// policy host already has a certificate senders trust), once.
+std::vector<std::string> PublishedRua(const spec::MtaStsPolicySpec& spec,
+                                      const DesiredSettings& settings);
+
+// The ConfigMap of the domain's TLS report window (tlsrpt::ReportWindow::ToJson), which every
+// replica's intake adds to (report_store.h).
+k8s::Object DesiredReportsConfigMap(const Owner& owner, std::string_view domain,
+                                    const nlohmann::json& window);
 
 // The issuer the Certificate asks: spec.certificate.issuerRef, else the default; none: no
 // Certificate is requested (the user provides the Secret some other way).

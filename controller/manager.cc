@@ -18,6 +18,7 @@
 #include "controller/operator_metrics.h"
 #include "controller/policy_mode_counts.h"
 #include "controller/reconciler.h"
+#include "controller/report_store.h"
 #include "controller/resources.h"
 #include "controller/serve_check.h"
 #include "controller/serve_endpoints.h"
@@ -122,7 +123,9 @@ class OperatorManager final : public Manager {
             .clock = RealClock::Get(),
             .settings = {.default_issuer = options.default_issuer,
                          .policy_host_targets = options.policy_host_targets,
-                         .txt_quoting = options.dns_txt_quoting},
+                         .txt_quoting = options.dns_txt_quoting,
+                         .report_path = options.report_bind_address.empty() ? std::string()
+                                                                            : options.report_path},
             .observer = {.endpoint_not_serving =
                              [this](const std::string& endpoint) {
                                metrics_.CountVerificationFailure(endpoint);
@@ -157,11 +160,20 @@ class OperatorManager final : public Manager {
         health, [this] { return Ready(); },
         "the caches or the serve directory have not finished their first sync");
     if (!options.report_bind_address.empty()) {
+      report_windows_ = std::make_unique<InformerSet>(
+          *client_, k8s::ConfigMaps(), options.namespaces,
+          Selecting(ContentSelector(kContentReports)), report_store_.Handlers());
       report_server_ = std::make_unique<http::Server>(options.report_bind_address);
       report_server_->Handle(
           "POST", options.report_path,
           [this](const http::Request& request) {
-            http::Response response = intake_.Post(request);
+            // Until the policies and the stored windows are read, a report could be neither
+            // placed nor told from a repeat: the sender retries later (RFC 8460 section 5.3).
+            http::Response response =
+                policies_.HasSynced() && report_windows_->HasSynced()
+                    ? intake_.Post(request)
+                    : http::Response::Text(503,
+                                           "starting: the policies are not read yet; retry later");
             metrics_.CountReportPost(response.status);
             return response;
           },
@@ -190,6 +202,8 @@ class OperatorManager final : public Manager {
     }
     if (report_server_) {
       if (Status s = report_server_->Start(); !s.ok()) return s;
+      report_windows_->Start();
+      report_flusher_ = std::jthread([this](std::stop_token stop) { StoreReports(stop); });
     }
     if (syncer_) {
       if (Status s = syncer_->Start(); !s.ok()) return s;
@@ -258,6 +272,14 @@ class OperatorManager final : public Manager {
     StatusOr<Object> applied =
         client_->Apply(Services(), desired, {std::string(kFieldManager), /*force=*/false});
     return applied.ok() ? k8s::ProcessResult::Done() : k8s::ProcessResult::Failed(applied.status());
+  }
+
+  // The policy that claims domain.
+  std::optional<Owner> OwnerOf(std::string_view domain) const {
+    const std::string key = claims_.Holder(std::string(domain));
+    std::optional<Object> policy = key.empty() ? std::nullopt : policies_.Get(key);
+    if (!policy) return std::nullopt;
+    return Owner::Of(*policy);
   }
 
   // --serve-endpoint, else the ready addresses of --serve-service.
@@ -350,7 +372,7 @@ class OperatorManager final : public Manager {
     starter_ = std::thread([this, leadership] {
       WaitUntil(leadership, std::chrono::seconds(30), [this] {
         return policies_.HasSynced() && config_maps_.HasSynced() && certificates_.HasSynced() &&
-               dns_endpoints_.HasSynced();
+               dns_endpoints_.HasSynced() && (!report_windows_ || report_windows_->HasSynced());
       });
       WaitUntil(leadership, std::chrono::minutes(5),
                 [this] { return !syncer_ || syncer_->Ready(); });
@@ -366,8 +388,27 @@ class OperatorManager final : public Manager {
     }
   }
 
+  // Every flush interval, the report counts received here go to their ConfigMaps.
+  void StoreReports(std::stop_token stop) {
+    std::mutex mu;
+    std::condition_variable_any cv;
+    std::unique_lock lock(mu);
+    while (!stop.stop_requested()) {
+      cv.wait_for(lock, stop, options_.report_flush_interval, [] { return false; });
+      if (!stop.stop_requested()) report_store_.Flush(stop);
+    }
+  }
+
   void Shutdown() {
     if (starter_.joinable()) starter_.join();
+    if (report_server_) {
+      // No more reports, then what was received is stored before the process ends.
+      report_server_->Stop();
+      report_flusher_ = {};
+      const int writes = report_store_.Flush({});
+      LogInfo("TLS report windows stored", {{"writes", std::to_string(writes)}});
+      report_windows_->Stop();
+    }
     workers_.Stop(k8s::Drain::kNo);
     for (InformerSet* set : {&policies_, &config_maps_, &certificates_, &dns_endpoints_}) {
       set->Stop();
@@ -375,7 +416,6 @@ class OperatorManager final : public Manager {
     if (endpoint_slices_) endpoint_slices_->Stop();
     if (syncer_) syncer_->Stop();
     for (http::Server* server : {&metrics_server_, &health_server_}) server->Stop();
-    if (report_server_) report_server_->Stop();
   }
 
   const Options options_;
@@ -388,9 +428,15 @@ class OperatorManager final : public Manager {
   LiveChecker live_checker_;
   DomainClaims claims_;
   // Reports are counted for the domains a policy claims: the windows kept are bounded by them.
-  ReportIntake intake_{RealClock::Get(), [this](std::string_view domain) {
-                         return !claims_.Holder(std::string(domain)).empty();
-                       }};
+  // A changed window: its policy is looked at again (gate 6, status.reports).
+  ReportIntake intake_{
+      RealClock::Get(),
+      [this](std::string_view domain) { return !claims_.Holder(std::string(domain)).empty(); },
+      [this](std::string_view domain) {
+        if (std::string key = claims_.Holder(std::string(domain)); !key.empty()) queue_.Add(key);
+      }};
+  ReportStore report_store_{*client_, intake_,
+                            [this](std::string_view domain) { return OwnerOf(domain); }};
   PolicyModeCounts mode_counts_;
   k8s::WorkQueue queue_;
   InformerSet policies_;
@@ -406,7 +452,10 @@ class OperatorManager final : public Manager {
   OperatorMetrics metrics_;
   http::Server metrics_server_;
   http::Server health_server_;
-  std::unique_ptr<http::Server> report_server_;  // with --report-bind-address
+  // With --report-bind-address: the intake, the cache of the stored windows, and their writer.
+  std::unique_ptr<http::Server> report_server_;
+  std::unique_ptr<InformerSet> report_windows_;
+  std::jthread report_flusher_;
 };
 
 }  // namespace

@@ -42,5 +42,8 @@ std::string SecretName(std::string_view policy_name) {
 std::string DnsEndpointName(std::string_view policy_name) {
   return ChildName(policy_name, "mta-sts");
 }
+std::string ReportsConfigMapName(std::string_view policy_name) {
+  return ChildName(policy_name, "mta-sts-reports");
+}
 
 }  // namespace mtasts::controller

@@ -20,6 +20,8 @@ inline constexpr std::string_view kManagedByValue = "mta-sts-operator";
 inline constexpr std::string_view kContentLabel = "mtasts.io/content";
 inline constexpr std::string_view kContentPolicy = "policy";
 inline constexpr std::string_view kContentCertificate = "certificate";
+// On the ConfigMap of a domain's TLS report window, which every replica's intake adds to.
+inline constexpr std::string_view kContentReports = "reports";
 // The policy host (mta-sts.<domain>) the ConfigMap or Secret is served for.
 inline constexpr std::string_view kPolicyHostAnnotation = "mtasts.io/policy-host";
 // The MtaStsPolicy ("namespace/name") that the object belongs to; owner references say the same
@@ -35,6 +37,8 @@ inline constexpr std::string_view kRemovalFinalizer = "mtasts.io/removal";
 
 // The ConfigMap key holding the policy file bytes.
 inline constexpr std::string_view kPolicyFileKey = "mta-sts.txt";
+// The reports ConfigMap key holding the window (tlsrpt::ReportWindow::ToJson).
+inline constexpr std::string_view kReportWindowKey = "window.json";
 
 // "app.kubernetes.io/managed-by=mta-sts-operator,mtasts.io/content=<content>".
 std::string ContentSelector(std::string_view content);
@@ -44,9 +48,10 @@ std::string PolicyHost(std::string_view domain);
 
 // The names of a policy's objects, in its namespace: "<policy>-<suffix>", shortened with a hash
 // of the policy name when that would pass the 253-character limit of object names.
-std::string ConfigMapName(std::string_view policy_name);    // <policy>-mta-sts-policy
-std::string CertificateName(std::string_view policy_name);  // <policy>-mta-sts
-std::string SecretName(std::string_view policy_name);       // <policy>-mta-sts-tls
-std::string DnsEndpointName(std::string_view policy_name);  // <policy>-mta-sts
+std::string ConfigMapName(std::string_view policy_name);         // <policy>-mta-sts-policy
+std::string CertificateName(std::string_view policy_name);       // <policy>-mta-sts
+std::string SecretName(std::string_view policy_name);            // <policy>-mta-sts-tls
+std::string DnsEndpointName(std::string_view policy_name);       // <policy>-mta-sts
+std::string ReportsConfigMapName(std::string_view policy_name);  // <policy>-mta-sts-reports
 
 }  // namespace mtasts::controller

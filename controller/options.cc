@@ -327,12 +327,19 @@ const Flag kFlags[] = {
      "application/tlsrpt+gzip or application/tlsrpt+json, for the domains of the policies;\n"
      "senders post to an https: rua, so put HTTPS in front of it. Policies with tlsRpt.ingest\n"
      "then wait in testing while the reports of the last 14 days show failures\n"
-     "(rollout.maxFailureRate, rollout.minReportedSessions). The windows are kept in memory:\n"
-     "a restart starts them afresh; default: off (no reports, and that gate holds nothing)",
+     "(rollout.maxFailureRate, rollout.minReportedSessions). Every replica receives them; the\n"
+     "windows are kept in a ConfigMap per policy (<policy>-mta-sts-reports), so a restart\n"
+     "loses nothing and a report counts once whichever replica received it;\n"
+     "default: off (no reports, and that gate holds nothing)",
      [](const std::string& v, Options& o) { return ReadBindAddress(v, &o.report_bind_address); }},
     {Group::kReports, "--report-path", "PATH",
      "the path reports are POSTed to, on every policy host; default: /tlsrpt",
      [](const std::string& v, Options& o) { return ReadReportPath(v, &o.report_path); }},
+    {Group::kReports, "--report-flush-interval", "DURATION",
+     "store the report counts this replica received this often, one write per domain that\n"
+     "received any (they count at once in this replica, and in the others' gates after the\n"
+     "write); what is left is stored at shutdown; e.g. 10s; default: 1m",
+     [](const std::string& v, Options& o) { return ReadDuration(v, &o.report_flush_interval); }},
 };
 
 // A policy host target in a special-purpose range would be published for the whole Internet.

@@ -51,6 +51,8 @@ struct Options {
   // TLS reports: received only with a bind address.
   std::string report_bind_address;
   std::string report_path = "/tlsrpt";
+  // How often each replica stores the report counts it received (one ConfigMap per domain).
+  std::chrono::seconds report_flush_interval{60};
   // Observability
   std::string metrics_bind_address = ":8080";
   std::string health_probe_bind_address = ":8081";

@@ -416,6 +416,7 @@ ProcessResult Reconciler::Release(Pass& pass, const std::string& domain) {
     }
   }
   for (const auto& [ref, name] : {std::pair{k8s::ConfigMaps(), ConfigMapName(o.name)},
+                                  std::pair{k8s::ConfigMaps(), ReportsConfigMapName(o.name)},
                                   std::pair{Certificates(), CertificateName(o.name)},
                                   std::pair{k8s::Secrets(), SecretName(o.name)}}) {
     if (Status s = remove(ref, name); !s.ok()) return ProcessResult::Failed(s);

@@ -1,5 +1,7 @@
 #include "controller/report_intake.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <set>
 #include <utility>
 
@@ -24,8 +26,11 @@ std::string MediaType(std::string_view content_type) {
 }  // namespace
 
 ReportIntake::ReportIntake(const Clock& clock, std::function<bool(std::string_view)> ingests,
-                           int window_days)
-    : clock_(clock), ingests_(std::move(ingests)), window_days_(window_days) {}
+                           std::function<void(std::string_view)> changed, int window_days)
+    : clock_(clock),
+      ingests_(std::move(ingests)),
+      changed_(changed ? std::move(changed) : [](std::string_view) {}),
+      window_days_(window_days) {}
 
 http::Response ReportIntake::Post(const http::Request& request) {
   const std::string type = MediaType(request.Header("content-type"));
@@ -45,41 +50,109 @@ http::Response ReportIntake::Post(const http::Request& request) {
   if (!parsed.ok()) {
     return http::Response::Text(400, "not a TLS report: " + Printable(parsed.status().message()));
   }
-  const auto today = std::chrono::floor<std::chrono::days>(clock_.Now());
+  const std::chrono::sys_days today = Today();
   std::set<std::string> domains;
   for (const tlsrpt::PolicyResult& p : parsed->report.policies) {
     domains.insert(CanonicalDomain(p.policy_domain));
   }
-  std::string counted;
-  std::string repeated;
-  std::lock_guard lock(mu_);
-  for (const std::string& domain : domains) {
-    if (!ingests_(domain)) continue;
-    auto it = windows_.try_emplace(domain, window_days_).first;
-    switch (it->second.Add(parsed->report, domain, today)) {
-      case tlsrpt::ReportWindow::Added::kCounted:
-        counted += (counted.empty() ? "" : ", ") + Printable(domain);
-        break;
-      case tlsrpt::ReportWindow::Added::kSeenBefore:
-        repeated += (repeated.empty() ? "" : ", ") + Printable(domain);
-        break;
-      case tlsrpt::ReportWindow::Added::kTooOld:
-      case tlsrpt::ReportWindow::Added::kNotForThis:
-        break;
+  std::vector<std::string> counted;
+  bool repeated = false;
+  bool busy = false;
+  {
+    std::lock_guard lock(mu_);
+    for (const std::string& domain : domains) {
+      if (!ingests_(domain)) continue;
+      const std::optional<tlsrpt::ReportWindow::Added> added = Count(parsed->report, domain, today);
+      busy |= !added;
+      repeated |= added == tlsrpt::ReportWindow::Added::kSeenBefore;
+      if (added == tlsrpt::ReportWindow::Added::kCounted) counted.push_back(domain);
     }
   }
-  if (!counted.empty()) return http::Response::Text(200, "counted for " + counted);
-  if (!repeated.empty()) return http::Response::Text(200, "received before; counted once");
+  for (const std::string& domain : counted) changed_(domain);
+  // A sender retries a 5xx later (RFC 8460 section 5.3); what was counted now counts once then.
+  if (busy) {
+    http::Response r = http::Response::Text(503, "too many reports wait to be stored; retry later");
+    r.headers.emplace_back("Retry-After", "120");
+    return r;
+  }
+  if (!counted.empty()) {
+    std::string names;
+    for (const std::string& domain : counted)
+      names += (names.empty() ? "" : ", ") + Printable(domain);
+    return http::Response::Text(200, "counted for " + names);
+  }
+  if (repeated) return http::Response::Text(200, "received before; counted once");
   return http::Response::Text(200,
                               "accepted; no domain here counts it (not ingesting, or "
                               "older than the window)");
+}
+
+std::optional<tlsrpt::ReportWindow::Added> ReportIntake::Count(const tlsrpt::Report& report,
+                                                               const std::string& domain,
+                                                               std::chrono::sys_days today) {
+  std::optional<tlsrpt::ReportCounts> counts = tlsrpt::CountsFor(report, domain, today);
+  if (!counts) return tlsrpt::ReportWindow::Added::kNotForThis;
+  DomainWindow& w = windows_.try_emplace(domain, window_days_).first->second;
+  if (w.unstored.size() >= kMaxUnstoredReports) return std::nullopt;
+  const tlsrpt::ReportWindow::Added added = w.view.Add(*counts, today);
+  if (added == tlsrpt::ReportWindow::Added::kCounted) w.unstored.push_back(*std::move(counts));
+  return added;
 }
 
 std::optional<tlsrpt::DomainTally> ReportIntake::Window(std::string_view domain) const {
   std::lock_guard lock(mu_);
   const auto it = windows_.find(domain);
   if (it == windows_.end()) return std::nullopt;
-  return it->second.Sum(std::chrono::floor<std::chrono::days>(clock_.Now()));
+  return it->second.view.Sum(Today());
+}
+
+void ReportIntake::Stored(std::string_view domain, const tlsrpt::ReportWindow& window,
+                          const std::string& resource_version) {
+  {
+    std::lock_guard lock(mu_);
+    DomainWindow& w = windows_.try_emplace(std::string(domain), window_days_).first->second;
+    // The cache catching up with this replica's own write (or with what that write replaced).
+    if (resource_version == w.resource_version || resource_version == w.replaced_version) return;
+    w.view = window;
+    w.resource_version = resource_version;
+    const std::chrono::sys_days today = Today();
+    for (const tlsrpt::ReportCounts& counts : w.unstored) w.view.Add(counts, today);
+  }
+  changed_(domain);
+}
+
+void ReportIntake::Forget(std::string_view domain) {
+  std::lock_guard lock(mu_);
+  if (const auto it = windows_.find(domain); it != windows_.end()) windows_.erase(it);
+}
+
+std::vector<ReportIntake::Unstored> ReportIntake::TakeUnstored() const {
+  std::vector<Unstored> out;
+  std::lock_guard lock(mu_);
+  for (const auto& [domain, w] : windows_) {
+    if (w.unstored.empty()) continue;
+    out.push_back({domain, w.view.ToJson(), w.resource_version, w.unstored.size()});
+  }
+  return out;
+}
+
+void ReportIntake::MarkStored(const Unstored& written, const std::string& resource_version) {
+  std::lock_guard lock(mu_);
+  const auto it = windows_.find(written.domain);
+  if (it == windows_.end()) return;
+  DomainWindow& w = it->second;
+  // Unless the cache already brought a later write (which holds this one), this is the newest.
+  if (w.resource_version == written.resource_version) {
+    w.replaced_version = written.resource_version;
+    w.resource_version = resource_version;
+  }
+  w.unstored.erase(w.unstored.begin(),
+                   w.unstored.begin() +
+                       static_cast<std::ptrdiff_t>(std::min(written.counts, w.unstored.size())));
+}
+
+std::chrono::sys_days ReportIntake::Today() const {
+  return std::chrono::floor<std::chrono::days>(clock_.Now());
 }
 
 }  // namespace mtasts::controller

@@ -77,6 +77,39 @@ TEST(DesiredTest, DnsEndpointRecordsAndQuoting) {
   EXPECT_EQ(AnnouncedId(*bare, "example.com"), "abc");
 }
 
+TEST(DesiredTest, PublishedRuaAddsTheIntakeOnlyWhenBothAskForIt) {
+  const std::string mailto = "mailto:tlsrpt@example.com";
+  const std::string intake = "https://mta-sts.example.com/tlsrpt";
+  struct Row {
+    const char* name;
+    bool ingest;
+    std::string report_path;  // the operator's; empty: it receives no reports
+    std::vector<std::string> rua;
+    std::vector<std::string> published;
+  };
+  const Row rows[] = {
+      {"ingest on an operator that receives reports", true, "/tlsrpt", {mailto}, {mailto, intake}},
+      {"the intake named by the user too: once", true, "/tlsrpt", {intake}, {intake}},
+      {"no ingest", false, "/tlsrpt", {mailto}, {mailto}},
+      {"an operator that receives none", true, "", {mailto}, {mailto}},
+  };
+  for (const Row& row : rows) {
+    spec::MtaStsPolicySpec spec = Spec();
+    spec.tls_rpt = spec::TlsRpt{row.rua, row.ingest};
+    DesiredSettings settings;
+    settings.report_path = row.report_path;
+    EXPECT_EQ(PublishedRua(spec, settings), row.published) << row.name;
+  }
+  spec::MtaStsPolicySpec spec = Spec();
+  spec.tls_rpt = spec::TlsRpt{{mailto}, true};
+  DesiredSettings settings;
+  settings.report_path = "/tlsrpt";
+  const auto endpoint = DesiredDnsEndpoint(kOwner, spec, std::nullopt, settings);
+  ASSERT_TRUE(endpoint.ok());
+  EXPECT_EQ((*endpoint)["spec"]["endpoints"][0]["targets"][0],
+            "\"v=TLSRPTv1; rua=" + mailto + "," + intake + "\"");
+}
+
 TEST(DesiredTest, AnnouncedIdOfHostileOrForeignEndpoints) {
   EXPECT_FALSE(AnnouncedId(k8s::Object::object(), "example.com"));
   EXPECT_FALSE(AnnouncedId({{"spec", {{"endpoints", "x"}}}}, "example.com"));

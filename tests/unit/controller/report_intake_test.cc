@@ -93,5 +93,24 @@ TEST_F(ReportIntakeTest, AReportNoDomainIngestsIsAcceptedAndDropped) {
   EXPECT_FALSE(none.Window("example.com").has_value());
 }
 
+TEST_F(ReportIntakeTest, AsksForARetryWhileTooManyCountsWaitToBeStored) {
+  auto report = [](size_t i) {
+    std::string r = kReport;
+    return r.replace(r.find("5065427c"), 8, "id-" + std::to_string(i));
+  };
+  for (size_t i = 0; i < kMaxUnstoredReports; ++i) {
+    ASSERT_EQ(intake_.Post(Post("application/tlsrpt+json", report(i))).status, 200) << i;
+  }
+  http::Response busy = intake_.Post(Post("application/tlsrpt+json", report(kMaxUnstoredReports)));
+  EXPECT_EQ(busy.status, 503);
+  EXPECT_THAT(busy.body, HasSubstr("retry later"));
+
+  const std::vector<ReportIntake::Unstored> unstored = intake_.TakeUnstored();
+  ASSERT_EQ(unstored.size(), 1u);
+  intake_.MarkStored(unstored[0], "7");
+  EXPECT_EQ(intake_.Post(Post("application/tlsrpt+json", report(kMaxUnstoredReports))).status, 200);
+  EXPECT_EQ(intake_.Window("example.com")->reports, static_cast<int64_t>(kMaxUnstoredReports) + 1);
+}
+
 }  // namespace
 }  // namespace mtasts::controller
