@@ -17,9 +17,10 @@ controller/manager.cc). Server-side apply is a patch, and a create when the obje
   resources: [mtastspolicies/finalizers]
   verbs: [update]
 - apiGroups: [""]
-  # The policy ConfigMaps it writes, and the syncer reads.
+  # The policy ConfigMaps it writes, and the syncer reads; the TLS report windows, which every
+  # replica updates over the version it read.
   resources: [configmaps]
-  verbs: [get, list, watch, create, patch, delete]
+  verbs: [get, list, watch, create, update, patch, delete]
 - apiGroups: [""]
   # The certificate Secrets cert-manager writes; the syncer watches only those labelled for it,
   # and a removed policy's Secret is deleted.
