@@ -1,5 +1,5 @@
 // `mtasts report FILE...`: reads SMTP TLS reports as they are saved from mail (JSON, gzip, or
-// the whole message) and sums them per policy domain.
+// the whole message) and sums them per policy domain; with --post, forwards each to an intake.
 #pragma once
 
 #include <ostream>

@@ -9,6 +9,13 @@ namespace {
 
 using json = nlohmann::json;
 
+// An array longer than any real sender writes is refused whole, before any of it is read.
+Status CheckCount(const std::string& path, size_t count, size_t cap) {
+  if (count <= cap) return OkStatus();
+  return InvalidArgumentError(path + ": " + std::to_string(count) + " elements, more than the " +
+                              std::to_string(cap) + " a report may hold");
+}
+
 class ReportReader {
  public:
   ReportReader(ReportParseMode mode, std::vector<std::string>* warnings)
@@ -37,6 +44,7 @@ Status ReportReader::Read(const json& root, Report* out) {
   ASSIGN_OR_RETURN(const json* policies,
                    fields_.Typed(root, "", "policies", Need::kRequired, json::value_t::array));
   if (policies->empty()) fields_.Warn("policies: empty, so the report says nothing");
+  RETURN_IF_ERROR(CheckCount("policies", policies->size(), kMaxPolicies));
   for (size_t i = 0; i < policies->size(); ++i) {
     std::string path = "policies[" + std::to_string(i) + "]";
     RETURN_IF_ERROR(ReadPolicy((*policies)[i], path, &out->policies.emplace_back()));
@@ -94,6 +102,7 @@ Status ReportReader::ReadPolicy(const json& item, const std::string& path, Polic
   ASSIGN_OR_RETURN(const json* details, fields_.Typed(item, path, "failure-details",
                                                       Need::kOptional, json::value_t::array));
   if (details == nullptr) return OkStatus();
+  RETURN_IF_ERROR(CheckCount(path + ".failure-details", details->size(), kMaxFailureDetails));
   for (size_t i = 0; i < details->size(); ++i) {
     std::string detail_path = path + ".failure-details[" + std::to_string(i) + "]";
     RETURN_IF_ERROR(ReadFailure((*details)[i], detail_path, &out->failure_details.emplace_back()));

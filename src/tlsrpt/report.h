@@ -24,6 +24,13 @@ namespace mtasts::tlsrpt {
 
 inline constexpr size_t kMaxReportBytes = 20 * 1024 * 1024;  // decompressed JSON
 inline constexpr int kMaxReportDepth = 16;                   // a valid report nests 5 deep
+// A report lists one policy per policy the sender applied for the domains it reports on, and one
+// failure-detail per distinct (result, sending MTA, receiving MX) triple of the day. The largest
+// senders' reports hold a handful of policies and tens of details; these caps are 1,000 and
+// 100 times that. They bound the typed copy of a report and the work of counting it, which the
+// byte cap alone would let grow to millions of tiny elements.
+inline constexpr size_t kMaxPolicies = 10000;
+inline constexpr size_t kMaxFailureDetails = 1000;  // per policy
 
 enum class ReportParseMode { kStrict, kTolerant };
 

@@ -8,11 +8,15 @@ import email.mime.multipart
 import email.mime.text
 import gzip
 import hashlib
+import http.server
 import json
 import os
+import socket
+import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import unittest
 
 MTASTS = ""
@@ -321,6 +325,184 @@ class Report(unittest.TestCase):
         code, out, _ = run("report", "--help")
         self.assertEqual(code, 0)
         self.assertIn("Usage: mtasts report", out)
+
+
+class Recorder:
+    """A stand-in for the operator's TLS-RPT intake, which needs the control plane (the real one
+    is POSTed to in tests/integration/operator/report_gate_test.py): a local HTTP server that
+    records each request's method, path, Content-Type and body, and answers the status and
+    one-line reason it is told. With a TLS context, it speaks https."""
+
+    def __init__(self, tls=None):
+        self.requests = []
+        self.answer = (200, "counted for company-y.example")
+        recorder = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                recorder.requests.append(
+                    (self.command, self.path, self.headers.get("Content-Type"), body))
+                status, reason = recorder.answer
+                text = (reason + "\n").encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "text/plain; charset=utf-8")
+                self.send_header("Content-Length", str(len(text)))
+                self.end_headers()
+                self.wfile.write(text)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def make_pki(directory, host):
+    """A P-256 CA and a leaf for host signed by it; returns (ca.pem, leaf chain, leaf key)."""
+    def openssl(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=directory)
+    p256 = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+    openssl("req", "-x509", *p256, "-days", "2", "-subj", "/CN=Report Test CA", "-keyout",
+            "ca.key", "-out", "ca.pem", "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=critical,keyCertSign")
+    openssl("req", "-new", *p256, "-subj", f"/CN={host}", "-keyout", "leaf.key", "-out",
+            "leaf.csr")
+    with open(os.path.join(directory, "leaf.ext"), "w", encoding="utf-8") as f:
+        f.write(f"subjectAltName=DNS:{host}\nextendedKeyUsage=serverAuth\n")
+    openssl("x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-days", "2",
+            "-set_serial", "1", "-extfile", "leaf.ext", "-out", "leaf.pem")
+    return tuple(os.path.join(directory, name) for name in ("ca.pem", "leaf.pem", "leaf.key"))
+
+
+class ReportPost(unittest.TestCase):
+    """`mtasts report --post URL`: each report counted is forwarded once, byte-exact, with the
+    RFC 8460 Content-Type; the intake's answer is shown per report and decides the exit status;
+    a mail piped in on standard input is posted as its attachment."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.TemporaryDirectory()
+        with open(data("tlsrpt-rfc8460.json"), "rb") as f:
+            cls.rfc = f.read()
+        with open(data("tlsrpt-quirks.json"), "rb") as f:
+            cls.quirks_gz = gzip.compress(f.read())
+        cls.rfc_gz = gzip.compress(cls.rfc)
+        cls.eml = Report.mail(cls.rfc_gz)
+        cls.quirks = os.path.join(cls.dir.name, "quirks.json.gz")
+        with open(cls.quirks, "wb") as f:
+            f.write(cls.quirks_gz)
+        cls.intake = Recorder()
+        cls.url = f"http://127.0.0.1:{cls.intake.port}/tlsrpt"
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.intake.close()
+        cls.dir.cleanup()
+
+    def setUp(self):
+        self.intake.requests.clear()
+        self.intake.answer = (200, "counted for company-y.example")
+
+    def test_each_report_posted_once_byte_exact(self):
+        eml = os.path.join(self.dir.name, "rfc.eml")
+        with open(eml, "wb") as f:
+            f.write(self.eml)
+        code, out, err = run("report", "--post", self.url, data("tlsrpt-rfc8460.json"),
+                             self.quirks, eml)
+        self.assertEqual(code, 0, err)
+        # The mail holds the first report again: counted once, so posted once.
+        self.assertEqual(self.intake.requests, [
+            ("POST", "/tlsrpt", "application/tlsrpt+json", self.rfc),
+            ("POST", "/tlsrpt", "application/tlsrpt+gzip", self.quirks_gz)])
+        self.assertIn("tlsrpt-rfc8460.json: posted: 200 counted for company-y.example\n", err)
+        self.assertIn("quirks.json.gz: posted: 200 counted for company-y.example\n", err)
+        self.assertIn("3 files: 2 reports (1 seen before, counted once); 2 posted\n", out)
+
+    def test_mail_piped_in_posts_its_attachment(self):
+        code, out, err = run("report", "--post", self.url + "?from=sieve", "-", stdin=self.eml)
+        self.assertEqual(code, 0, err)
+        self.assertEqual(self.intake.requests, [
+            ("POST", "/tlsrpt?from=sieve", "application/tlsrpt+gzip", self.rfc_gz)])
+        self.assertIn("<stdin>: posted: 200 counted for company-y.example", err)
+
+    def test_refused_or_failing_intake_exits_1_with_its_reason(self):
+        for status in (400, 415, 503):
+            with self.subTest(status):
+                self.intake.answer = (status, "not a TLS report: \x1b[2J policies: bad")
+                code, out, err = run("report", "--post", self.url, self.quirks)
+                self.assertEqual(code, 1, err)
+                # The reason as the intake sent it, but printable.
+                self.assertIn(f"quirks.json.gz: not posted: {status} not a TLS report: "
+                              "\\x1b[2J policies: bad\n", err)
+                self.assertNotIn("\x1b", err + out)
+                self.assertIn("; 0 posted, 1 not posted\n", out)
+        code, out, _ = run("report", "--json", "--post", self.url, self.quirks)
+        self.assertEqual(code, 1)
+        self.assertEqual(json.loads(out)["files"][0]["posted"], [
+            {"report": "", "accepted": False, "status": 503,
+             "reason": "not a TLS report: \\x1b[2J policies: bad"}])
+
+    def test_connection_refused_is_a_readable_error(self):
+        with socket.socket() as s:  # a port nothing listens on
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        code, out, err = run("report", "--post", f"http://127.0.0.1:{port}/", self.quirks)
+        self.assertEqual(code, 1, err)
+        self.assertIn(f"quirks.json.gz: not posted: connect to 127.0.0.1:{port}: "
+                      "Connection refused\n", err)
+        self.assertIn("1 file: 1 report; 0 posted, 1 not posted\n", out)
+
+    def test_https_checks_the_certificate(self):
+        ca, chain, key = make_pki(self.dir.name, "localhost")
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(chain, key)
+        intake = Recorder(tls)
+        try:
+            url = f"https://localhost:{intake.port}/tlsrpt"
+            code, _, err = run("report", "--post", url, "--ca-file", ca, self.quirks)
+            self.assertEqual(code, 0, err)
+            self.assertEqual(intake.requests,
+                             [("POST", "/tlsrpt", "application/tlsrpt+gzip", self.quirks_gz)])
+            cases = {  # what a strict sender refuses is not posted to
+                "untrusted": (url, [], "does not chain to a trusted root"),
+                "another name": (f"https://127.0.0.1:{intake.port}/tlsrpt", ["--ca-file", ca],
+                                 "does not name 127.0.0.1"),
+            }
+            for name, (other_url, extra, message) in cases.items():
+                with self.subTest(name):
+                    code, _, err = run("report", "--post", other_url, *extra, self.quirks)
+                    self.assertEqual(code, 1, err)
+                    self.assertIn("quirks.json.gz: not posted: the certificate of ", err)
+                    self.assertIn(message, err)
+            self.assertEqual(len(intake.requests), 1)
+        finally:
+            intake.close()
+
+    def test_usage(self):
+        for args, message in {
+            ("--post", "ftp://x/"): "must start with https:// or http://",
+            ("--post", "https://u@x/"): "user info",
+            ("--ca-file", "ca.pem"): "--ca-file applies to --post",
+            ("--post", "https://x/", "--ca-file", "/nonexistent.pem"): "/nonexistent.pem",
+        }.items():
+            with self.subTest(args):
+                code, _, err = run("report", *args, self.quirks)
+                self.assertEqual(code, 2, err)
+                self.assertIn(message, err)
+        self.assertEqual(self.intake.requests, [])
+        code, out, _ = run("report", "--help")
+        self.assertIn("mtasts report --post https://mta-sts.example.com/tlsrpt -\n", out)
+        self.assertIn("10 s to connect", out)
 
 
 def main():

@@ -184,6 +184,42 @@ TEST(ReportTest, HostileInputIsBounded) {
               HasSubstr("over the limit"));
 }
 
+TEST(ReportTest, ArraysAreCapped) {
+  // Small elements, so that 100,000 of them stay under kMaxReportBytes and the cap is what
+  // refuses them.
+  const json policy = json::parse(R"({"policy": {"policy-type": "no-policy-found",
+      "policy-domain": "a.example"}, "summary": {"total-successful-session-count": 1,
+      "total-failure-session-count": 0}})");
+  const json detail = json::parse(R"({"result-type": "x", "failed-session-count": 1})");
+  struct Row {
+    const char* pointer;  // the array, filled with `size` copies of `element`
+    const json& element;
+    size_t size;
+    const char* message;  // "" when the report is read
+  };
+  const Row rows[] = {
+      {"/policies", policy, kMaxPolicies, ""},
+      {"/policies", policy, 100000,
+       "policies: 100000 elements, more than the 10000 a report may hold"},
+      {"/policies/0/failure-details", detail, kMaxFailureDetails, ""},
+      {"/policies/0/failure-details", detail, 100000,
+       "policies[0].failure-details: 100000 elements, more than the 1000 a report may hold"},
+  };
+  for (const Row& row : rows) {
+    json doc = Example();
+    doc[json::json_pointer(row.pointer)] = json::array();
+    json& array = doc[json::json_pointer(row.pointer)];
+    for (size_t i = 0; i < row.size; ++i) array.push_back(row.element);
+    StatusOr<ParsedReport> r = Tolerant(doc);
+    if (*row.message == '\0') {
+      EXPECT_TRUE(r.ok()) << row.pointer << " " << row.size << ": " << r.status().message();
+    } else {
+      EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << row.pointer;
+      EXPECT_THAT(r.status().message(), HasSubstr(row.message));
+    }
+  }
+}
+
 TEST(ReportTest, PolicyTypeNames) {
   EXPECT_EQ(PolicyTypeName(PolicyType::kSts), "sts");
   EXPECT_EQ(PolicyTypeName(PolicyType::kTlsa), "tlsa");
