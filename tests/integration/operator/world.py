@@ -18,9 +18,10 @@ Every process logs to a file in the test's temp dir; a failed test prints the en
 keeps the dir. Everything started is stopped at the end of the test, failed or not; a process
 that a killed test run left behind is stopped when the next World starts.
 
-Addresses: nginx i listens on 127.26.0.i:8443; operator i serves metrics on 127.26.0.(100+i):8080
-and health on :8081 (the mail stack has 127.25.0.x, the probe tests 127.77.x.x). BIND9 answers
-on 127.0.0.1:5354 for the zone operator.test.
+Addresses: nginx i listens on 127.26.0.i:8443; operator i serves metrics on 127.26.0.(100+i):8080,
+health on :8081 and, given --report-bind-address report_address(i), TLS reports on :8082, where
+nginx i passes POSTs to /tlsrpt (the mail stack has 127.25.0.x, the probe tests 127.77.x.x).
+BIND9 answers on 127.0.0.1:5354 for the zone operator.test.
 """
 import ast
 import collections
@@ -67,6 +68,13 @@ def nginx_address(index):
 
 def operator_address(index):
     return f"127.26.0.{100 + index}"
+
+
+def report_address(index):
+    """Where operator i takes TLS reports when started with --report-bind-address at it; nginx i
+    passes POSTs to /tlsrpt there (its intake.conf), as the chart's nginx passes them to the
+    operator container beside it."""
+    return f"{operator_address(index)}:8082"
 
 
 def run(*args, stdin=None, timeout=120, check=False):
@@ -357,6 +365,8 @@ class Nginx:
         shutil.copy(NGINX_CONF, os.path.join(self.prefix, "nginx.conf"))
         with open(os.path.join(self.prefix, "listen.conf"), "w") as f:
             f.writelines(f"listen {self.address}:{port} ssl;\n" for port in self.ports)
+        with open(os.path.join(self.prefix, "intake.conf"), "w") as f:
+            f.write(f"server {report_address(index)};\n")
         self.process = Process(
             f"nginx-{index}", ["/usr/sbin/nginx", "-p", self.prefix + "/", "-c",
                                os.path.join(self.prefix, "nginx.conf"), "-g", "daemon off;"],
