@@ -176,14 +176,18 @@ def fetch(address, host, ca_file, port=HTTPS_PORT, path="/.well-known/mta-sts.tx
 
 
 def request(address, host, ca_file, port=HTTPS_PORT, path="/.well-known/mta-sts.txt",
-            user_agent=None):
+            user_agent=None, method="GET", body=None, content_type=None):
     """(status, headers with lower-case names, body bytes) of fetch's GET, sent with
-    user_agent as its User-Agent header (None: no such header)."""
+    user_agent as its User-Agent header (None: no such header); or of another method, with a
+    body of content_type."""
     context = ssl.create_default_context(cafile=ca_file)
-    agent = "" if user_agent is None else f"User-Agent: {user_agent}\r\n"
+    head = f"{method} {path} HTTP/1.0\r\nHost: {host}\r\n"
+    head += "" if user_agent is None else f"User-Agent: {user_agent}\r\n"
+    if body is not None:
+        head += f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
     with socket.create_connection((address, port), timeout=5) as raw:
         with context.wrap_socket(raw, server_hostname=host) as tls:
-            tls.sendall(f"GET {path} HTTP/1.0\r\nHost: {host}\r\n{agent}\r\n".encode())
+            tls.sendall(head.encode() + b"\r\n" + (body or b""))
             answer = bytearray()
             while chunk := tls.recv(65536):
                 answer += chunk
@@ -383,6 +387,13 @@ class Nginx:
     def fetch(self, host):
         """(status, body) of the policy of host as this nginx serves it."""
         return fetch(self.address, host, self.ca_file, self.port)
+
+    def post_report(self, host, body, content_type):
+        """(status, answer text) of a TLS report POSTed to https://host/tlsrpt through this
+        nginx, as a sender posts it to the https rua."""
+        status, _, answer = request(self.address, host, self.ca_file, self.port, "/tlsrpt",
+                                    method="POST", body=body, content_type=content_type)
+        return status, answer.decode("utf-8", "replace")
 
     def served(self, host):
         """The policy bytes this nginx serves for host, or None (no answer, or not 200)."""
