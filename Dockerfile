@@ -42,8 +42,8 @@ LABEL org.opencontainers.image.title="mta-sts-operator" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.description="MTA-STS and TLS-RPT for Kubernetes: operator, mtasts"
 
-# The policy server. The config is not baked in: the chart mounts files/nginx.conf and
-# files/listen.conf from a ConfigMap into the serve directory, nginx's prefix, so one file is the
+# The policy server. The config is not baked in: the chart mounts files/nginx.conf, listen.conf
+# and intake.conf from a ConfigMap into the serve directory, nginx's prefix, so one file is the
 # config everywhere (tests, chart, image). pid, logs and temporary files go under the prefix's
 # logs/ and tmp/ (emptyDirs in the chart), so the root filesystem can be read-only.
 FROM ${NGINX_BASE} AS nginx

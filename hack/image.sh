@@ -187,7 +187,7 @@ run() {
 
 # Runs nginx -t in the nginx image the way the chart's Deployment runs nginx: a read-only root,
 # the serve directory an empty volume (logs/ and tmp/ in it) that the user may write, with the
-# chart's two config files mounted into it.
+# chart's three config files mounted into it.
 nginx_test() {
   local files=$root/charts/mta-sts-operator/files serve=/srv/mta-sts dir status=0
   dir=$(mktemp -d)
@@ -196,6 +196,7 @@ nginx_test() {
   run --read-only --volume "$dir:$serve" \
     --volume "$files/nginx.conf:$serve/nginx.conf:ro" \
     --volume "$files/listen.conf:$serve/listen.conf:ro" \
+    --volume "$files/intake.conf:$serve/intake.conf:ro" \
     "$(ref mta-sts-nginx)" -t || status=$?
   rm -rf "$dir"
   return "$status"

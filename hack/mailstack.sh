@@ -126,7 +126,7 @@ start_nginx() {
   mkdir -p "$prefix/logs" "$prefix/tmp"
   # The production file itself, not a copy: the prefix is the config's directory (see its header).
   ln -sfn "$config" "$prefix/nginx.conf"
-  inputs=$(cat "$config" "$prefix/listen.conf" | sha256sum)
+  inputs=$(cat "$config" "$prefix/listen.conf" "$prefix/intake.conf" | sha256sum)
   if running "$pidfile" && ! inputs_changed nginx "$inputs"; then return 0; fi
   stop_pid nginx "$pidfile"
   nginx -q -t -p "$prefix/" -c "$prefix/nginx.conf" || die "nginx rejects $config"

@@ -11,6 +11,9 @@ Writes, under STATE_DIR:
   smtpd.json                          the SMTP listeners for smtpd.py
   certs.plan                          one line per certificate to make: NAME PROFILE NAME,NAME,...
   stack.env, nginx/listen.conf        the addresses, for mailstack.sh and nginx
+  nginx/intake.conf                   where nginx passes POSTs to /tlsrpt: port 8082 of the https
+                                      address, where no operator runs (502) unless a test puts
+                                      a stand-in for the operator's report intake there
 Certificates themselves are made by certs.sh with openssl from certs.plan.
 Exits 1 with a message naming the scenario when the table is inconsistent.
 """
@@ -124,7 +127,7 @@ def write_cert_plan(state, world):
 
 
 def write_env(state, world):
-    """Addresses for mailstack.sh (sourced) and the listen line for nginx."""
+    """Addresses for mailstack.sh (sourced), and the listen and intake lines for nginx."""
     servers = world.servers
     lines = [f"dns_address={servers['dns']}", f"https_address={servers['https']}",
              f"probe_zone={next(iter(world.zones))}"]
@@ -133,6 +136,8 @@ def write_env(state, world):
     write_if_changed(os.path.join(state, "stack.env"), "\n".join(lines) + "\n")
     write_if_changed(os.path.join(state, "nginx", "listen.conf"),
                      f"listen {servers['https']}:443 ssl;\n")
+    write_if_changed(os.path.join(state, "nginx", "intake.conf"),
+                     f"server {servers['https']}:8082;\n")
 
 
 def main(argv):

@@ -90,6 +90,7 @@ chmod 0750 "$serve"
 cp "$root/charts/mta-sts-operator/files/nginx.conf" "$serve/nginx.conf"
 nginx_port=$(free_port)
 echo "listen 127.0.0.1:$nginx_port ssl;" >"$serve/listen.conf"
+echo "server 127.0.0.1:1;" >"$serve/intake.conf" # no report intake in this bench
 nginx -p "$serve/" -c "$serve/nginx.conf" 9>&-
 
 # No child keeps the lock's descriptor (9>&-): one left behind would hold the lock.

@@ -29,6 +29,7 @@ def switches(prefix):
         "issuer": {"defaultIssuer": "ClusterIssuer/letsencrypt"},
         "service-monitor": {"metrics.serviceMonitor.enabled": True},
         "one-replica": {"leaderElection.enabled": False, "replicaCount": 1},
+        "reports-off": {"reports.enabled": False},
         "dns": {"checks.dnsServers": ["192.0.2.53", "[2001:db8::53]:5353"],
                 "externalDns.txtQuoting": "bare", "selector": "shard=a"},
     }

@@ -92,16 +92,22 @@ class Defaults(unittest.TestCase):
 
     def test_nginx_runs_the_config_the_tests_run(self):
         config = one(self.objects, "ConfigMap", f"{FULLNAME}-nginx")
-        for name in ("nginx.conf", "listen.conf"):
-            with open(os.path.join(CHART, "files", name)) as f:
-                self.assertEqual(config["data"][name], f.read().rstrip("\n"))
         mounts = {m["mountPath"]: m for m in container(self.deployment, "nginx")["volumeMounts"]}
         serve_dir = flags(self.deployment)["--serve-dir"][0]
-        self.assertEqual(mounts[f"{serve_dir}/nginx.conf"]["subPath"], "nginx.conf")
-        self.assertEqual(mounts[f"{serve_dir}/listen.conf"]["subPath"], "listen.conf")
+        for name in ("nginx.conf", "listen.conf", "intake.conf"):
+            with open(os.path.join(CHART, "files", name)) as f:
+                self.assertEqual(config["data"][name], f.read().rstrip("\n"))
+            self.assertEqual(mounts[f"{serve_dir}/{name}"]["subPath"], name)
         self.assertIn("listen 8443 ssl;", config["data"]["listen.conf"])
         self.assertIn("checksum/nginx-config",
                       self.deployment["spec"]["template"]["metadata"]["annotations"])
+
+    def test_nginx_passes_reports_to_the_operator_intake(self):
+        config = one(self.objects, "ConfigMap", f"{FULLNAME}-nginx")
+        self.assertIn("server 127.0.0.1:8082;", config["data"]["intake.conf"].splitlines())
+        self.assertEqual(flags(self.deployment)["--report-bind-address"], ["127.0.0.1:8082"])
+        # The operator's default path, which nginx.conf's location = /tlsrpt passes on.
+        self.assertNotIn("--report-path", flags(self.deployment))
 
     def test_serve_service_reaches_nginx(self):
         service = one(self.objects, "Service", FULLNAME, NAMESPACE)
@@ -229,6 +235,15 @@ class Issuer(unittest.TestCase):
         self.assertIn("defaultIssuer", rejected({"defaultIssuer": "letsencrypt"}))
 
 
+class Reports(unittest.TestCase):
+    def test_off_runs_no_intake_and_keeps_nginx_as_it_is(self):
+        defaults, off = render(), render({"reports.enabled": False})
+        self.assertNotIn("--report-bind-address", flags(one(off, "Deployment")))
+        # nginx.conf includes intake.conf either way; /tlsrpt then answers 502.
+        self.assertEqual(one(off, "ConfigMap", f"{FULLNAME}-nginx"),
+                         one(defaults, "ConfigMap", f"{FULLNAME}-nginx"))
+
+
 class Schema(unittest.TestCase):
     def test_one_change_per_row_is_refused(self):
         for values, field in [
@@ -240,6 +255,7 @@ class Schema(unittest.TestCase):
             ({"service.type": "ExternalName"}, "type"),
             ({"checks.revalidateInterval": "an hour"}, "revalidateInterval"),
             ({"extraArgs": ["-v"]}, "extraArgs"),
+            ({"reports.enabled": "no"}, "enabled"),
         ]:
             with self.subTest(values=values):
                 error = rejected(values)

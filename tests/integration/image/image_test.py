@@ -7,6 +7,7 @@ operator image holds no build tools, and the chart's default values name these i
 """
 import os
 import re
+import shutil
 import socket
 import subprocess
 import tarfile
@@ -66,8 +67,8 @@ def files_of(image):
 
 def nginx_test(config_dir):
     """nginx -t as the chart's Deployment runs nginx: a read-only root, the serve directory an
-    empty volume (logs/ and tmp/ in it) that the user may write, with nginx.conf and listen.conf
-    mounted into it."""
+    empty volume (logs/ and tmp/ in it) that the user may write, with nginx.conf, listen.conf and
+    intake.conf mounted into it."""
     with tempfile.TemporaryDirectory() as serve:
         for path in (serve, os.path.join(serve, "logs"), os.path.join(serve, "tmp")):
             os.makedirs(path, exist_ok=True)
@@ -75,7 +76,8 @@ def nginx_test(config_dir):
         return run(NGINX, "-t", check=False, options=[
             "--read-only", "--volume", f"{serve}:{SERVE}",
             "--volume", f"{config_dir}/nginx.conf:{SERVE}/nginx.conf:ro",
-            "--volume", f"{config_dir}/listen.conf:{SERVE}/listen.conf:ro"])
+            "--volume", f"{config_dir}/listen.conf:{SERVE}/listen.conf:ro",
+            "--volume", f"{config_dir}/intake.conf:{SERVE}/intake.conf:ro"])
 
 
 def setUpModule():
@@ -117,7 +119,7 @@ class Nginx(unittest.TestCase):
     def test_refuses_a_broken_config(self):
         # The check above can fail: one bad directive and nginx -t says so.
         with tempfile.TemporaryDirectory() as config:
-            for name in ("nginx.conf", "listen.conf"):
+            for name in ("nginx.conf", "listen.conf", "intake.conf"):
                 with open(os.path.join(CHART, "files", name), encoding="utf-8") as f:
                     text = f.read()
                 if name == "listen.conf":
@@ -185,6 +187,7 @@ class Serve(unittest.TestCase):
             os.chown(os.path.join(serve, sub), 65533, 65533)
         with open(os.path.join(serve, "listen.conf"), "w", encoding="utf-8") as f:
             f.write(f"listen 127.0.0.1:{port} ssl;\n")
+        shutil.copy(os.path.join(CHART, "files", "intake.conf"), serve)
         with open(os.path.join(serve, "www", self.HOST, "mta-sts.txt"), "wb") as f:
             f.write(self.POLICY)
         key, cert = os.path.join(serve, "key.pem"), os.path.join(serve, "ca.pem")

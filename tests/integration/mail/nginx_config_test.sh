@@ -38,13 +38,13 @@ handshake() {
     timeout 10 openssl s_client -quiet -connect "$addr:$port" "$@" 2>/dev/null || true
 }
 
-# The chart's pair of files (nginx.conf with the production listen.conf) parses as shipped.
+# The chart's files (nginx.conf with the production listen.conf and intake.conf) parse as shipped.
 test_production_files_parse() {
   local files chart
   files=$(cd "$(dirname "$0")/../../.." && pwd)/charts/mta-sts-operator/files
   chart=$work/chart-prefix
   mkdir -p "$chart/logs" "$chart/tmp"
-  cp "$files/nginx.conf" "$files/listen.conf" "$chart/"
+  cp "$files/nginx.conf" "$files/listen.conf" "$files/intake.conf" "$chart/"
   expect_eq "chart files pass nginx -t" \
     "$(nginx -q -t -p "$chart/" -c "$chart/nginx.conf" 2>&1 && echo valid)" valid
 }

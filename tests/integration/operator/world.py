@@ -18,9 +18,10 @@ Every process logs to a file in the test's temp dir; a failed test prints the en
 keeps the dir. Everything started is stopped at the end of the test, failed or not; a process
 that a killed test run left behind is stopped when the next World starts.
 
-Addresses: nginx i listens on 127.26.0.i:8443; operator i serves metrics on 127.26.0.(100+i):8080
-and health on :8081 (the mail stack has 127.25.0.x, the probe tests 127.77.x.x). BIND9 answers
-on 127.0.0.1:5354 for the zone operator.test.
+Addresses: nginx i listens on 127.26.0.i:8443; operator i serves metrics on 127.26.0.(100+i):8080,
+health on :8081 and, given --report-bind-address report_address(i), TLS reports on :8082, where
+nginx i passes POSTs to /tlsrpt (the mail stack has 127.25.0.x, the probe tests 127.77.x.x).
+BIND9 answers on 127.0.0.1:5354 for the zone operator.test.
 """
 import ast
 import collections
@@ -67,6 +68,13 @@ def nginx_address(index):
 
 def operator_address(index):
     return f"127.26.0.{100 + index}"
+
+
+def report_address(index):
+    """Where operator i takes TLS reports when started with --report-bind-address at it; nginx i
+    passes POSTs to /tlsrpt there (its intake.conf), as the chart's nginx passes them to the
+    operator container beside it."""
+    return f"{operator_address(index)}:8082"
 
 
 def run(*args, stdin=None, timeout=120, check=False):
@@ -168,14 +176,18 @@ def fetch(address, host, ca_file, port=HTTPS_PORT, path="/.well-known/mta-sts.tx
 
 
 def request(address, host, ca_file, port=HTTPS_PORT, path="/.well-known/mta-sts.txt",
-            user_agent=None):
+            user_agent=None, method="GET", body=None, content_type=None):
     """(status, headers with lower-case names, body bytes) of fetch's GET, sent with
-    user_agent as its User-Agent header (None: no such header)."""
+    user_agent as its User-Agent header (None: no such header); or of another method, with a
+    body of content_type."""
     context = ssl.create_default_context(cafile=ca_file)
-    agent = "" if user_agent is None else f"User-Agent: {user_agent}\r\n"
+    head = f"{method} {path} HTTP/1.0\r\nHost: {host}\r\n"
+    head += "" if user_agent is None else f"User-Agent: {user_agent}\r\n"
+    if body is not None:
+        head += f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
     with socket.create_connection((address, port), timeout=5) as raw:
         with context.wrap_socket(raw, server_hostname=host) as tls:
-            tls.sendall(f"GET {path} HTTP/1.0\r\nHost: {host}\r\n{agent}\r\n".encode())
+            tls.sendall(head.encode() + b"\r\n" + (body or b""))
             answer = bytearray()
             while chunk := tls.recv(65536):
                 answer += chunk
@@ -357,6 +369,8 @@ class Nginx:
         shutil.copy(NGINX_CONF, os.path.join(self.prefix, "nginx.conf"))
         with open(os.path.join(self.prefix, "listen.conf"), "w") as f:
             f.writelines(f"listen {self.address}:{port} ssl;\n" for port in self.ports)
+        with open(os.path.join(self.prefix, "intake.conf"), "w") as f:
+            f.write(f"server {report_address(index)};\n")
         self.process = Process(
             f"nginx-{index}", ["/usr/sbin/nginx", "-p", self.prefix + "/", "-c",
                                os.path.join(self.prefix, "nginx.conf"), "-g", "daemon off;"],
@@ -373,6 +387,13 @@ class Nginx:
     def fetch(self, host):
         """(status, body) of the policy of host as this nginx serves it."""
         return fetch(self.address, host, self.ca_file, self.port)
+
+    def post_report(self, host, body, content_type):
+        """(status, answer text) of a TLS report POSTed to https://host/tlsrpt through this
+        nginx, as a sender posts it to the https rua."""
+        status, _, answer = request(self.address, host, self.ca_file, self.port, "/tlsrpt",
+                                    method="POST", body=body, content_type=content_type)
+        return status, answer.decode("utf-8", "replace")
 
     def served(self, host):
         """The policy bytes this nginx serves for host, or None (no answer, or not 200)."""

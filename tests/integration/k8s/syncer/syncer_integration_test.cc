@@ -71,6 +71,8 @@ class Nginx {
   explicit Nginx(const fs::path& prefix) : prefix_(prefix), port_(FreePort()) {
     fs::copy_file(MTASTS_NGINX_CONF, prefix / "nginx.conf");
     std::ofstream(prefix / "listen.conf") << "listen " << kAddress << ":" << port_ << " ssl;\n";
+    // No report intake here: nothing listens on port 1, and /tlsrpt would answer 502.
+    std::ofstream(prefix / "intake.conf") << "server " << kAddress << ":1;\n";
     fs::create_directories(prefix / "logs");
     fs::create_directories(prefix / "tmp");
     const std::string command = "nginx -p " + prefix.string() + "/ -c " +
