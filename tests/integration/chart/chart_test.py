@@ -23,7 +23,7 @@ POLICY_RULES = [
     {"apiGroups": ["mtasts.io"], "resources": ["mtastspolicies/status"], "verbs": ["patch"]},
     {"apiGroups": ["mtasts.io"], "resources": ["mtastspolicies/finalizers"], "verbs": ["update"]},
     {"apiGroups": [""], "resources": ["configmaps"],
-     "verbs": ["get", "list", "watch", "create", "patch", "delete"]},
+     "verbs": ["get", "list", "watch", "create", "update", "patch", "delete"]},
     {"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "list", "watch", "delete"]},
     {"apiGroups": ["cert-manager.io"], "resources": ["certificates"],
      "verbs": ["get", "list", "watch", "create", "patch", "delete"]},

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """The TLS report windows across replicas and restarts, on the real control plane: two operators
-(leader election), each receiving reports on its own address as each pod's nginx would pass them;
+(leader election), each receiving the reports its nginx passes on (as in each pod of the chart);
 a report counts once in the leader's status whichever replica received it, the window is kept in
 the policy's <policy>-mta-sts-reports ConfigMap so a restarted operator loses nothing, the
 _smtp._tls record (through external-dns into BIND9) names the intake, and the window goes with
@@ -23,13 +23,18 @@ from world import wait_for
 
 CONVERGE = e2e.CONVERGE
 CONFIGMAPS = ("v1", "configmaps")
+GZIP = "application/tlsrpt+gzip"
+
+
+def gzipped(report_body):
+    return gzip.compress(json.dumps(report_body).encode())
 
 
 def post(operator, body):
-    """(status, the one-line answer) of a gzip report POSTed to operator's intake."""
+    """(status, the one-line answer) of a gzip report POSTed to operator's intake directly."""
     request = urllib.request.Request(f"http://{operator.address}:8082/tlsrpt",
-                                     data=gzip.compress(json.dumps(body).encode()), method="POST",
-                                     headers={"Content-Type": "application/tlsrpt+gzip"})
+                                     data=gzipped(body), method="POST",
+                                     headers={"Content-Type": GZIP})
     try:
         with urllib.request.urlopen(request, timeout=10) as r:
             return r.status, r.read().decode()
@@ -41,7 +46,7 @@ class ReportsStored(e2e.OperatorCase):
     def start_operator(self, nginx):
         index = len(self.world.operators) + 1
         return self.world.start_operator(nginx, self.nginx, extra=[
-            "--report-bind-address", f"{world.operator_address(index)}:8082",
+            "--report-bind-address", world.report_address(index),
             "--report-flush-interval", "1s"])
 
     def reports_in_status(self, count):
@@ -60,11 +65,13 @@ class ReportsStored(e2e.OperatorCase):
                              extra="  removal: Immediate\n"))
         self.reports_in_status(0)
 
-        # One report to each replica: whichever leads, one of them came through the other's
-        # stored window.
+        # One report through each pod's nginx to its operator: whichever leads, one of them came
+        # through the other's stored window.
+        host = f"mta-sts.{domain}"
         first, second = report("r1", [domain], 90, 10), report("r2", [domain], 50, 0)
-        self.assertEqual(post(self.operators[0], first), (200, f"counted for {domain}\n"))
-        self.assertEqual(post(self.operators[1], second), (200, f"counted for {domain}\n"))
+        for nginx, body in zip(self.nginx, (first, second)):
+            self.assertEqual(nginx.post_report(host, gzipped(body), GZIP),
+                             (200, f"counted for {domain}\n"))
         self.reports_in_status(2)
 
         def days(config_map):
@@ -77,7 +84,7 @@ class ReportsStored(e2e.OperatorCase):
         self.assertEqual([o["kind"] for o in stored["metadata"]["ownerReferences"]],
                          ["MtaStsPolicy"])
         # The sender retries r1 through the other replica: still two reports.
-        self.assertEqual(post(self.operators[1], first)[0], 200)
+        self.assertEqual(self.nginx[1].post_report(host, gzipped(first), GZIP)[0], 200)
         time.sleep(3)  # several flushes and passes
         self.assertEqual(w.policy("p")["status"]["reports"]["reports"], 2)
 
@@ -86,7 +93,8 @@ class ReportsStored(e2e.OperatorCase):
         wait_for(lambda: world.dig(f"_smtp._tls.{domain}"), CONVERGE,
                  "_smtp._tls names the intake", until=lambda txt: any(intake in r for r in txt))
 
-        # Both replicas restart: the window is read back, so a new report makes three.
+        # Both replicas restart: the window is read back, so a new report makes three (posted
+        # to the new process directly: the nginx in front listens for the old one).
         for operator in self.operators:
             self.assertEqual(operator.process.stop(), 0, "the exit status on SIGTERM")
         restarted = self.start_operator(self.nginx[0])
