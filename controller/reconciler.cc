@@ -182,6 +182,7 @@ ProcessResult Reconciler::Reconcile(const std::string& key, std::stop_token stop
     const tlsrpt::DomainTally window =
         deps_.reports->Window(spec.domain).value_or(tlsrpt::DomainTally{});
     observations.reports = JudgeReports(window, spec.rollout, deps_.reports->window_days());
+    observations.reported_failures = PolicyFailures(window);
     pass.reports = ReportsStatus(window, deps_.reports->window_days());
     if (deps_.observer.report_window) deps_.observer.report_window(pass.owner, window);
   }

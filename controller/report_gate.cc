@@ -61,4 +61,15 @@ nlohmann::json ReportsStatus(const tlsrpt::DomainTally& window, int window_days)
           {"failuresByMx", largest(window.failures_by_mx)}};
 }
 
+int64_t PolicyFailures(const tlsrpt::DomainTally& window) {
+  int64_t n = 0;
+  for (const auto& [type, failed] : window.failures_by_result) {
+    if (type.starts_with("sts-") || type.starts_with("certificate-") ||
+        type == "starttls-not-supported" || type == "validation-failure") {
+      tlsrpt::AddSaturating(n, failed);
+    }
+  }
+  return n;
+}
+
 }  // namespace mtasts::controller

@@ -23,6 +23,12 @@ struct ReportVerdict {
 ReportVerdict JudgeReports(const tlsrpt::DomainTally& window, const spec::Rollout& rollout,
                            int window_days);
 
+// The failed sessions of the window that a sender enforcing the policy would not deliver: the
+// result types sts-* (the policy could not be fetched or was invalid) and certificate-* (the MX
+// certificate failed), starttls-not-supported and validation-failure (RFC 8460 section 4.3).
+// While enforcing, more of them is drift (rollout_machine.h).
+int64_t PolicyFailures(const tlsrpt::DomainTally& window);
+
 // status.reports: the window's sums, its failure rate ("0.99%", rounded down) and its largest
 // failures by result type and by MX (at most 5 each), names made printable.
 nlohmann::json ReportsStatus(const tlsrpt::DomainTally& window, int window_days);

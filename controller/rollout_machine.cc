@@ -145,6 +145,19 @@ Verdict Holding(std::string reason, std::string message, bool needs_person) {
   return {false, std::move(reason), std::move(message), needs_person};
 }
 
+// What senders report of sessions enforce refuses: the count as of the reports, and the same
+// count when enforce was announced, which stays while enforcing (lowered only as days leave the
+// window), so a rise seen once holds until the demotion it causes is announced.
+void TrackReportedFailures(Pass& p) {
+  if (!p.obs.reported_failures) return;
+  RolloutStatus& s = p.d.status;
+  s.reported_failures = *p.obs.reported_failures;
+  s.reported_failures_at_enforce =
+      Is(p.before.effective_mode, Mode::kEnforce)
+          ? std::min(p.before.reported_failures_at_enforce, s.reported_failures)
+          : s.reported_failures;
+}
+
 // spec.mode enforce, enforce announced: stay while the gates pass (I1); on drift, onMxDrift.
 void KeepOrDemote(Pass& p) {
   const GateVerdict& g = p.gates;
@@ -159,8 +172,31 @@ void KeepOrDemote(Pass& p) {
     p.d.rollout = Holding("MxNotCovered", p.mode_change_message, true);
     return;
   }
-  if (!g.known || g.passed) return;
   const bool demote = p.spec.rollout.on_mx_drift == spec::MxDriftAction::kDemote;
+  const RolloutStatus& s = p.d.status;
+  if (const int64_t reported = s.reported_failures - s.reported_failures_at_enforce; reported > 0) {
+    const std::string what =
+        "senders reported " + std::to_string(reported) +
+        (reported == 1 ? " failed session" : " failed sessions") +
+        " of result types enforce refuses (sts-*, certificate-*; see "
+        "status.reports) since mode enforce was announced";
+    if (demote) {
+      p.d.mode = Mode::kTesting;
+      p.mode_change_message = what +
+                              "; rollout.onMxDrift is Demote: mode testing is served with a new "
+                              "id, and enforce returns after rollout.testingPeriod once the "
+                              "reports and every gate pass";
+      p.d.rollout = Holding("ReportedFailures", p.mode_change_message, false);
+      return;
+    }
+    const std::string message = what + "; rollout.onMxDrift is Alert, so mode enforce stays";
+    p.degraded = Condition{kDegraded, "True", "ReportedFailures", message};
+    p.d.rollout = Holding("ReportedFailures", message, true);
+    if (s.reported_failures > p.before.reported_failures) {
+      AddEvent(p, k8s::EventType::kWarning, "ReportedFailures", message);
+    }
+  }
+  if (!g.known || g.passed) return;
   if (g.mx_failing && demote) {
     p.d.mode = Mode::kTesting;
     p.mode_change_message = Summary(g.blockers) +
@@ -427,6 +463,7 @@ Decision Decide(const spec::MtaStsPolicySpec& spec, const RolloutObservations& o
          {}};
   p.d.status = status;
   TrackTestingPeriod(p);
+  TrackReportedFailures(p);
   JudgeGates(p);
   if (observations.deleting) {
     Remove(p);

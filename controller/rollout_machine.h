@@ -39,6 +39,8 @@ struct RolloutObservations {
   std::optional<std::string> approval;  // the kPromoteAnnotation value (names.h), if any
   // Gate 6 (report_gate.h), judged when the policy ingests TLS reports; nullopt otherwise.
   std::optional<ReportVerdict> reports;
+  // With reports: the failed sessions in the window that enforce refuses (PolicyFailures).
+  std::optional<std::int64_t> reported_failures;
 };
 
 // What status keeps of the rollout across restarts.
@@ -62,6 +64,10 @@ struct RolloutStatus {
   std::optional<Clock::TimePoint> eligible_at;  // testing_since + rollout.testingPeriod
   std::vector<Blocker> blocked_by;              // the failing gates, while spec.mode is enforce
   std::optional<Clock::TimePoint> removal_hold_since;  // mode none announced while deleting
+  // RolloutObservations::reported_failures as last seen, and as it was when enforce was
+  // announced: senders reporting more of them while enforcing is drift.
+  std::int64_t reported_failures = 0;
+  std::int64_t reported_failures_at_enforce = 0;
   friend bool operator==(const RolloutStatus&, const RolloutStatus&) = default;
 };
 

@@ -63,6 +63,12 @@ std::vector<Blocker> BlockersAt(const Object& o) {
   return out;
 }
 
+// A count status keeps; 0 when absent or not a non-negative integer.
+int64_t Count(const Object& o, const char* key) {
+  const Object* n = Field(o, key);
+  return n && n->is_number_integer() && n->get<int64_t>() > 0 ? n->get<int64_t>() : 0;
+}
+
 void SetOrErase(Object& o, const char* key, const std::optional<Clock::TimePoint>& t) {
   if (t) {
     o[key] = FormatUtc(*t);
@@ -85,10 +91,7 @@ RolloutStatus ReadRolloutStatus(const Object& status) {
   RolloutStatus r;
   r.effective_mode = ModeAt(status, "effectiveMode");
   r.policy_id = Text(status, "policyId");
-  if (const Object* largest = Field(status, "largestMaxAge");
-      largest && largest->is_number_integer() && largest->get<int64_t>() > 0) {
-    r.largest_max_age = largest->get<int64_t>();
-  }
+  r.largest_max_age = Count(status, "largestMaxAge");
   r.testing_since = Time(status, "testingSince");
   r.removal_hold_since = Time(status, "removalHoldSince");
   const Object* promotion = Field(status, "promotion");
@@ -96,6 +99,8 @@ RolloutStatus ReadRolloutStatus(const Object& status) {
   r.serving_mode = ModeAt(*promotion, "servingMode");
   r.target_mode = ModeAt(*promotion, "targetMode");
   r.eligible_at = Time(*promotion, "eligibleAt");
+  r.reported_failures = Count(*promotion, "reportedFailures");
+  r.reported_failures_at_enforce = Count(*promotion, "reportedFailuresAtEnforce");
   r.blocked_by = BlockersAt(*promotion);
   if (const Object* last = Field(*promotion, "lastValidation")) {
     const std::optional<Clock::TimePoint> at = Time(*last, "time");
@@ -115,6 +120,10 @@ Object WithRolloutStatus(const Object& status, const RolloutStatus& rollout) {
   SetOrErase(promotion, "servingMode", rollout.serving_mode);
   SetOrErase(promotion, "targetMode", rollout.target_mode);
   SetOrErase(promotion, "eligibleAt", rollout.eligible_at);
+  if (rollout.reported_failures > 0) promotion["reportedFailures"] = rollout.reported_failures;
+  if (rollout.reported_failures_at_enforce > 0) {
+    promotion["reportedFailuresAtEnforce"] = rollout.reported_failures_at_enforce;
+  }
   Object blocked = Object::array();
   for (const Blocker& b : rollout.blocked_by) {
     blocked.push_back({{"code", validate::FindingCodeName(b.code)},

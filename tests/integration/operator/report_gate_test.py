@@ -4,8 +4,9 @@ POSTed as senders post them to https://mta-sts.<domain>/tlsrpt, through nginx wi
 config to the operator's intake (--report-bind-address), show failures above
 rollout.maxFailureRate stays in testing after its testing period, and says why in its status (as
 `kubectl describe` shows it); once good reports bring the rate under the threshold it reaches
-enforce. A twin without ingest, given the same reports, is not held. The world is rollout_test's
-(nginx, BIND9 fed by external-dns, the CA issuer, an SMTP server with STARTTLS as the MX).
+enforce. A twin without ingest, given the same reports, is not held. Once enforced, one more
+failure reported demotes it to testing (onMxDrift Demote). The world is rollout_test's (nginx,
+BIND9 fed by external-dns, the CA issuer, an SMTP server with STARTTLS as the MX).
 
     report_gate_test.py [unittest args]   (KUBECONFIG, MTASTS_CONTROLPLANE, MTASTS_OPERATOR and
                                            MTASTS_CLI set; BIND9 up)
@@ -95,6 +96,17 @@ class ReportGate(rollout.RolloutCase):
         self.assertEqual((enforced["status"]["reports"]["sessions"],
                           enforced["status"]["reports"]["failureRate"]), (10100, "0.09%"))
         self.sender_sees(domains["held"], "enforce", enforced["status"]["policyId"])
+
+        # While enforcing, a sender reports a session enforce refused: drift, and with the
+        # manifest's onMxDrift Demote, testing is served and announced with a new id.
+        failing = json.dumps(report("r3", [domains["held"]], 100, 1)).encode()
+        self.assertEqual(post(failing, "application/tlsrpt+json")[0], 200)
+        demoted = self.announced("held", domains["held"], "testing", rollout.CONVERGE,
+                                 other_than=enforced["status"]["policyId"])
+        self.assertEqual(demoted["status"]["promotion"]["reportedFailures"], 11)
+        demotions = [e[2] for e in self.events("held") if e[:2] == ("Warning", "Demoted")]
+        self.assertTrue(any("senders reported 1 failed session of result types enforce refuses"
+                            in m for m in demotions), demotions)
         self.assert_alive()
 
 

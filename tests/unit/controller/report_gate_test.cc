@@ -78,5 +78,15 @@ TEST(ReportGateTest, StatusShowsTheWindow) {
   EXPECT_EQ(ReportsStatus(Window(0, 0), 14)["failureRate"], "0%");
 }
 
+TEST(ReportGateTest, PolicyFailuresAreTheResultTypesEnforceRefuses) {
+  tlsrpt::DomainTally t;
+  t.failures_by_result = {{"sts-policy-fetch-error", 1}, {"sts-webpki-invalid", 2},
+                          {"certificate-expired", 4},    {"starttls-not-supported", 8},
+                          {"validation-failure", 16},    {"dnssec-invalid", 32},
+                          {"tlsa-invalid", 64},          {"(other)", 128}};
+  EXPECT_EQ(PolicyFailures(t), 1 + 2 + 4 + 8 + 16);
+  EXPECT_EQ(PolicyFailures({}), 0);
+}
+
 }  // namespace
 }  // namespace mtasts::controller

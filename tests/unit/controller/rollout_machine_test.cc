@@ -249,6 +249,17 @@ TEST(RolloutMachineTest, WhileEnforcing) {
   };
   const auto demote = spec::MxDriftAction::kDemote;
   const auto alert = spec::MxDriftAction::kAlert;
+  // Failed sessions enforce refuses: in the reports now, as status last saw them, and when
+  // enforce was announced.
+  const auto reported = [](int64_t now, int64_t seen, int64_t at_enforce,
+                           spec::MxDriftAction action) {
+    return [=](Case& c) {
+      c.obs.reported_failures = now;
+      c.status.reported_failures = seen;
+      c.status.reported_failures_at_enforce = at_enforce;
+      c.spec.rollout.on_mx_drift = action;
+    };
+  };
   const LastValidation drifted{
       kT0 + kPeriod + 9h + 30min, false, {Error(F::kValidationFailure, "mx3.example.com")}};
   const Row rows[] = {
@@ -340,6 +351,45 @@ TEST(RolloutMachineTest, WhileEnforcing) {
        "TargetReached",
        false,
        {}},
+      {"senders report failures enforce refuses, Demote",
+       reported(5, 0, 0, demote),
+       Mode::kTesting,
+       "ReportedFailures",
+       false,
+       {"Warning Demoted"}},
+      {"senders report failures enforce refuses, Alert",
+       reported(5, 0, 0, alert),
+       Mode::kEnforce,
+       "ReportedFailures",
+       true,
+       {"Warning ReportedFailures"}},
+      {"the same reported failures seen before, Alert",
+       reported(5, 5, 0, alert),
+       Mode::kEnforce,
+       "ReportedFailures",
+       true,
+       {}},
+      {"reported failures while the demotion is to be announced",
+       [=](Case& c) {
+         reported(5, 5, 0, demote)(c);
+         c.status.serving_mode = Mode::kTesting;
+       },
+       Mode::kTesting,
+       "ReportedFailures",
+       false,
+       {}},
+      {"failures reported before enforce was announced",
+       reported(5, 5, 5, demote),
+       Mode::kEnforce,
+       "TargetReached",
+       false,
+       {}},
+      {"days with failures left the window",
+       reported(3, 5, 5, demote),
+       Mode::kEnforce,
+       "TargetReached",
+       false,
+       {}},
   };
   for (const Row& row : rows) {
     Case c = Enforcing();
@@ -352,6 +402,23 @@ TEST(RolloutMachineTest, WhileEnforcing) {
         << row.name;
     EXPECT_EQ(Find(d.conditions, kEnforced)->status, "True") << row.name;  // until announced
   }
+}
+
+TEST(RolloutMachineTest, TheReportedFailuresAtEnforceFollowTheReportsUntilEnforceIsAnnounced) {
+  Case testing = Soaked();
+  testing.obs.reported_failures = 7;
+  testing.status.reported_failures_at_enforce = 2;
+  EXPECT_EQ(DecideFor(testing).status.reported_failures_at_enforce, 7);
+
+  Case enforcing = Enforcing();
+  enforcing.obs.reported_failures = 9;
+  enforcing.status.reported_failures = 7;
+  enforcing.status.reported_failures_at_enforce = 7;
+  const Decision d = DecideFor(enforcing);
+  EXPECT_EQ(d.status.reported_failures, 9);
+  EXPECT_EQ(d.status.reported_failures_at_enforce, 7) << "kept while enforcing";
+  EXPECT_NE(d.rollout.message.find("senders reported 2 failed sessions"), std::string::npos)
+      << d.rollout.message;
 }
 
 TEST(RolloutMachineTest, DemotionNamesTheFixAndKeepsTheBlockers) {

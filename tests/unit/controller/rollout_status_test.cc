@@ -19,6 +19,8 @@ RolloutStatus Everything() {
       {Error(FindingCode::kValidationFailure, "mx9.example.com"),
        {FindingCode::kMxPatternUnused, Severity::kWarning, "*.old.example.com", "unused"}}};
   s.removal_hold_since = kT0 + 3h;
+  s.reported_failures = 12;
+  s.reported_failures_at_enforce = 4;
   return s;
 }
 
@@ -57,6 +59,8 @@ TEST(RolloutStatusTest, AnythingElseReadsAsAbsent) {
       {"testingSince", "yesterday"},
       {"promotion",
        {{"servingMode", 1},
+        {"reportedFailures", -3},
+        {"reportedFailuresAtEnforce", "4"},
         {"blockedBy", {{{"code", "no-such-code"}}, "x"}},
         {"lastValidation", {{"time", "2026-11-01T00:00:00Z"}, {"result", "Maybe"}}}}}};
   EXPECT_EQ(ReadRolloutStatus(odd), RolloutStatus{});

@@ -109,8 +109,8 @@ TEST_F(CrdSchemaTest, ServesStatusAndPrintsTheRollout) {
     EXPECT_TRUE(status[field]) << field;
   }
   const YAML::Node promotion = status["promotion"]["properties"];
-  for (const char* field :
-       {"servingMode", "targetMode", "eligibleAt", "blockedBy", "lastValidation"}) {
+  for (const char* field : {"servingMode", "targetMode", "eligibleAt", "blockedBy",
+                            "lastValidation", "reportedFailures", "reportedFailuresAtEnforce"}) {
     EXPECT_TRUE(promotion[field]) << "promotion." << field;
   }
   // status keeps at most 20 blockers and findings (controller/rollout_gates.h: kMaxKeptFindings).
