@@ -175,11 +175,10 @@ void KeepOrDemote(Pass& p) {
   const bool demote = p.spec.rollout.on_mx_drift == spec::MxDriftAction::kDemote;
   const RolloutStatus& s = p.d.status;
   if (const int64_t reported = s.reported_failures - s.reported_failures_at_enforce; reported > 0) {
-    const std::string what =
-        "senders reported " + std::to_string(reported) +
-        (reported == 1 ? " failed session" : " failed sessions") +
-        " of result types enforce refuses (sts-*, certificate-*; see "
-        "status.reports) since mode enforce was announced";
+    const std::string what = "senders reported " + std::to_string(reported) +
+                             (reported == 1 ? " failed session" : " failed sessions") +
+                             " of result types enforce refuses (sts-*, certificate-*; see "
+                             "status.reports) since mode enforce was announced";
     if (demote) {
       p.d.mode = Mode::kTesting;
       p.mode_change_message = what +
