@@ -1,6 +1,9 @@
 #include "controller/operator_metrics.h"
 
+#include <algorithm>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "policy/policy_file.h"
 
@@ -18,6 +21,15 @@ const std::vector<double> kReconcileBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.
 // A gate run: DNS look-ups, an HTTPS fetch and a STARTTLS handshake per MX address, bounded by
 // the 60-second deadline of one domain's check.
 const std::vector<double> kGateRunBuckets = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+
+constexpr std::string_view kOtherResultType = "other";
+
+// The result_type values of report_window_failures: the known types, then "other".
+std::vector<std::string_view> ResultTypeLabels() {
+  std::vector<std::string_view> labels = tlsrpt::KnownResultTypes();
+  labels.push_back(kOtherResultType);
+  return labels;
+}
 
 }  // namespace
 
@@ -69,6 +81,11 @@ OperatorMetrics::OperatorMetrics(http::Registry& registry, std::string_view vers
           "mtasts_operator_report_window_sessions",
           "Sessions the senders' TLS reports of a policy's window count, successful or failed.",
           {"namespace", "policy", "result"})),
+      report_window_failures_(registry.AddGauge(
+          "mtasts_operator_report_window_failures",
+          "Failed sessions the senders' TLS reports of a policy's window count, by RFC 8460 "
+          "result type.",
+          {"namespace", "policy", "result_type"})),
       registry_(registry) {
   registry.AddGauge("mtasts_operator_build_info", "The operator's version; always 1.", {"version"})
       .Set({std::string(version)}, 1);
@@ -113,10 +130,26 @@ void OperatorMetrics::CountReportPost(int status) {
 }
 
 void OperatorMetrics::SetReportWindow(std::string_view ns, std::string_view policy,
-                                      int64_t successful, int64_t failed) {
-  for (const auto& [result, n] : {std::pair{"successful", successful}, {"failed", failed}}) {
+                                      const tlsrpt::DomainTally& window) {
+  for (const auto& [result, n] :
+       {std::pair{"successful", window.successful}, {"failed", window.failed}}) {
     report_window_sessions_.Set({std::string(ns), std::string(policy), result},
                                 static_cast<double>(n));
+  }
+  // Known types only, so what a sender sends never becomes a label, and the series are bounded.
+  std::map<std::string_view, int64_t> by_type;
+  for (const auto& [type, n] : window.failures_by_result) {
+    const auto& known = tlsrpt::KnownResultTypes();
+    const auto it = std::ranges::find(known, type);
+    tlsrpt::AddSaturating(by_type[it == known.end() ? kOtherResultType : *it], n);
+  }
+  for (const std::string_view type : ResultTypeLabels()) {
+    const http::LabelValues labels = {std::string(ns), std::string(policy), std::string(type)};
+    if (const auto it = by_type.find(type); it != by_type.end() && it->second > 0) {
+      report_window_failures_.Set(labels, static_cast<double>(it->second));
+    } else {
+      report_window_failures_.Remove(labels);
+    }
   }
 }
 
@@ -124,6 +157,9 @@ void OperatorMetrics::ForgetPolicy(std::string_view ns, std::string_view policy)
   certificate_expiry_days_.Remove({std::string(ns), std::string(policy)});
   for (const char* result : {"successful", "failed"}) {
     report_window_sessions_.Remove({std::string(ns), std::string(policy), result});
+  }
+  for (const std::string_view type : ResultTypeLabels()) {
+    report_window_failures_.Remove({std::string(ns), std::string(policy), std::string(type)});
   }
 }
 

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "http/metrics.h"
+#include "tlsrpt/tally.h"
 
 namespace mtasts::controller {
 
@@ -44,9 +45,11 @@ class OperatorMetrics {
   // (200 counted or seen before, 400 not a report, 415 another content type).
   void CountReportPost(int status);
   // report_window_sessions{namespace,policy,result: successful|failed}: the sessions the
-  // senders' reports of the policy's window count (tlsRpt.ingest only).
-  void SetReportWindow(std::string_view ns, std::string_view policy, int64_t successful,
-                       int64_t failed);
+  // senders' reports of the policy's window count (tlsRpt.ingest only); and
+  // report_window_failures{namespace,policy,result_type}: its failed sessions by RFC 8460 result
+  // type (a type RFC 8460 does not define counts as "other"; a type with none has no series).
+  void SetReportWindow(std::string_view ns, std::string_view policy,
+                       const tlsrpt::DomainTally& window);
   // Forgets the series of a policy that is gone.
   void ForgetPolicy(std::string_view ns, std::string_view policy);
   // Forgets the failures of a serve endpoint that is gone (a replaced pod's address).
@@ -63,6 +66,7 @@ class OperatorMetrics {
   http::Histogram& gate_run_duration_;
   http::Counter& reports_received_;
   http::Gauge& report_window_sessions_;
+  http::Gauge& report_window_failures_;
   http::Registry& registry_;
 };
 

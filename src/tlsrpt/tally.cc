@@ -46,6 +46,17 @@ std::string CountsText(const std::map<std::string, int64_t>& counts, size_t limi
   return out;
 }
 
+const std::vector<std::string_view>& KnownResultTypes() {
+  static const std::vector<std::string_view> kTypes = {
+      "starttls-not-supported", "certificate-host-mismatch",
+      "certificate-expired",    "certificate-not-trusted",
+      "validation-failure",     "tlsa-invalid",
+      "dnssec-invalid",         "dane-required",
+      "sts-policy-fetch-error", "sts-policy-invalid",
+      "sts-webpki-invalid"};
+  return kTypes;
+}
+
 void AddPolicyResult(const PolicyResult& policy, DomainTally& tally) {
   AddSaturating(tally.successful, policy.total_successful_session_count);
   AddSaturating(tally.failed, policy.total_failure_session_count);

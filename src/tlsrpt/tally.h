@@ -31,6 +31,10 @@ void AddPolicyResult(const PolicyResult& policy, DomainTally& tally);
 
 // total + n, or the largest int64_t instead of overflowing (both are non-negative).
 void AddSaturating(int64_t& total, int64_t n);
+// The result types RFC 8460 section 4.3 defines ("starttls-not-supported", ...,
+// "sts-webpki-invalid"); a sender may send others.
+const std::vector<std::string_view>& KnownResultTypes();
+
 // Successful plus failed sessions, saturating.
 int64_t Sessions(const DomainTally& tally);
 // The counts, the largest first (ties in name order).

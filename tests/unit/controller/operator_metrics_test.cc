@@ -57,7 +57,12 @@ TEST(OperatorMetricsTest, RecordsWhatTheOperatorDoes) {
   metrics.CountReportPost(200);
   metrics.CountReportPost(200);
   metrics.CountReportPost(415);
-  metrics.SetReportWindow("mail", "example-com", 990, 10);
+  tlsrpt::DomainTally window;
+  window.successful = 990;
+  window.failed = 10;
+  // An unknown type, sent by a hostile sender: counted as other, never a label.
+  window.failures_by_result = {{"certificate-expired", 7}, {"x\"}\n", 2}, {"(other)", 1}};
+  metrics.SetReportWindow("mail", "example-com", window);
   const auto now = std::chrono::system_clock::now();
   metrics.SetCertificateExpiry("mail", "example-com", now + hours(36), now);
   metrics.SetCertificateExpiry("mail", "expired", now - hours(24), now);
@@ -93,8 +98,17 @@ TEST(OperatorMetricsTest, RecordsWhatTheOperatorDoes) {
     EXPECT_THAT(text, HasSubstr(line));
   }
 
-  const std::string window = "mtasts_operator_report_window_sessions{namespace=\"mail\",";
-  EXPECT_THAT(text, HasSubstr(window + "policy=\"example-com\",result=\"failed\"} 10\n"));
+  const std::string sessions = "mtasts_operator_report_window_sessions{namespace=\"mail\",";
+  EXPECT_THAT(text, HasSubstr(sessions + "policy=\"example-com\",result=\"failed\"} 10\n"));
+  const std::string failures =
+      "mtasts_operator_report_window_failures{namespace=\"mail\",policy=\"example-com\",";
+  EXPECT_THAT(text, HasSubstr(failures + "result_type=\"certificate-expired\"} 7\n"));
+  EXPECT_THAT(text, HasSubstr(failures + "result_type=\"other\"} 3\n"));
+  EXPECT_THAT(text, Not(HasSubstr("result_type=\"sts-policy-invalid\""))) << "none: no series";
+  window.failures_by_result = {{"certificate-expired", 7}};
+  metrics.SetReportWindow("mail", "example-com", window);
+  EXPECT_THAT(registry.Render(), Not(HasSubstr(failures + "result_type=\"other\"")))
+      << "gone from the window: gone from /metrics";
 
   depth = 0;
   metrics.ForgetPolicy("mail", "example-com");
