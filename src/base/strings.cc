@@ -1,5 +1,8 @@
 #include "base/strings.h"
 
+#include <algorithm>
+#include <cctype>
+
 namespace mtasts {
 
 std::string AsciiLowercase(std::string_view text) {
@@ -63,6 +66,13 @@ bool IsValidUtf8(std::string_view text) {
     i += n;
   }
   return true;
+}
+
+bool IsHostName(std::string_view name) {
+  return !name.empty() && name.size() <= 253 &&
+         std::all_of(name.begin(), name.end(), [](unsigned char c) {
+           return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+         });
 }
 
 }  // namespace mtasts

@@ -18,6 +18,10 @@ bool HasNonAscii(std::string_view text);
 // A domain name as it is compared and sent (SNI): ASCII lower case, without the root dot.
 std::string CanonicalDomain(std::string_view name);
 
+// Whether name can be a host to look up: 1 to 253 letters, digits, '-', '_' and '.' (no byte that
+// could become a path, a header or a terminal sequence on its way to a resolver or a log).
+bool IsHostName(std::string_view name);
+
 // One TXT record's character-strings joined with nothing between them (RFC 8461 §3.1,
 // RFC 8460 §3).
 std::string JoinTxtStrings(const std::vector<std::string>& strings);

@@ -26,13 +26,6 @@ constexpr size_t kMaxAnswerBytes = size_t{64} * 1024;  // an intake answers one 
 constexpr size_t kMaxReasonBytes = 200;
 
 // Letters, digits, '-', '_' and '.': what may go into a Host header and SNI.
-bool IsHostName(std::string_view name) {
-  return !name.empty() && name.size() <= 253 &&
-         std::all_of(name.begin(), name.end(), [](unsigned char c) {
-           return std::isalnum(c) || c == '-' || c == '_' || c == '.';
-         });
-}
-
 // The numeric addresses of host, in the resolver's order; host itself when it is one.
 StatusOr<std::vector<std::string>> Addresses(const std::string& host) {
   if (IsIpAddress(host)) return std::vector<std::string>{host};

@@ -37,13 +37,6 @@ PolicyFetchResult& Failed(PolicyFetchResult& r, const Status& status, const std:
 }
 
 // Letters, digits, '-', '_' and '.', at most 253 of them: what may go into SNI and a Host header.
-bool IsHostName(std::string_view name) {
-  return !name.empty() && name.size() <= 253 &&
-         std::all_of(name.begin(), name.end(), [](unsigned char c) {
-           return std::isalnum(c) || c == '-' || c == '_' || c == '.';
-         });
-}
-
 // The result for `domain` before any I/O; a failure already when the domain cannot be a name.
 PolicyFetchResult Begin(std::string_view domain) {
   PolicyFetchResult r;

@@ -46,6 +46,17 @@ TEST(StringsTest, CanonicalDomain) {
   for (const Case& c : cases) EXPECT_EQ(CanonicalDomain(c.in), c.want) << c.in;
 }
 
+TEST(StringsTest, IsHostName) {
+  EXPECT_TRUE(IsHostName("mta-sts.example.com"));
+  EXPECT_TRUE(IsHostName("_smtp._tls.example.com"));
+  EXPECT_TRUE(IsHostName(std::string(253, 'a')));
+  EXPECT_FALSE(IsHostName(std::string(254, 'a')));
+  EXPECT_FALSE(IsHostName(""));
+  for (const char* hostile : {"a/b", "a b", "a:443", "a\r\nb", "a\x1b[31m", "\xc3\xa9.example"}) {
+    EXPECT_FALSE(IsHostName(hostile)) << hostile;
+  }
+}
+
 TEST(StringsTest, JoinTxtStrings) {
   struct Case {
     std::vector<std::string> in;
