@@ -113,9 +113,10 @@ ReportWindow::Added ReportWindow::Add(const ReportCounts& counts, sys_days today
   Forget(today);
   if (counts.day < today - days(days_ - 1)) return Added::kTooOld;
   Day& bucket = by_day_[std::min(counts.day, today)];
-  if (bucket.ids.contains(counts.id)) return Added::kSeenBefore;
+  const auto at = std::ranges::lower_bound(bucket.ids, counts.id);
+  if (at != bucket.ids.end() && *at == counts.id) return Added::kSeenBefore;
   // Past the cap a report still counts; only a repeat of it would count again.
-  if (bucket.ids.size() < kMaxIdsPerDay) bucket.ids.insert(counts.id);
+  if (bucket.ids.size() < kMaxIdsPerDay) bucket.ids.insert(at, counts.id);
   DomainTally& t = bucket.tally;
   AddSaturating(t.reports, counts.tally.reports);
   AddSaturating(t.successful, counts.tally.successful);
@@ -180,8 +181,10 @@ StatusOr<ReportWindow> ReportWindow::FromJson(const nlohmann::json& json, int da
     }
     for (const nlohmann::json& id : ids) {
       if (!id.is_number_unsigned()) return InvalidArgumentError(key + ".ids: not an id");
-      day.ids.insert(id.get<uint64_t>());
+      day.ids.push_back(id.get<uint64_t>());
     }
+    std::ranges::sort(day.ids);
+    day.ids.erase(std::ranges::unique(day.ids).begin(), day.ids.end());
     window.by_day_[std::chrono::floor<std::chrono::days>(time->utc)] = std::move(day);
   }
   if (window.by_day_.size() > static_cast<size_t>(kMaxWindowDays)) {

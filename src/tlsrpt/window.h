@@ -11,9 +11,9 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "tlsrpt/report.h"
@@ -70,7 +70,8 @@ class ReportWindow {
  private:
   struct Day {
     DomainTally tally;
-    std::set<uint64_t> ids;  // ReportCounts::id
+    // ReportCounts::id, sorted: a sixth of a std::set's memory, and a day holds few.
+    std::vector<uint64_t> ids;
   };
   void Forget(std::chrono::sys_days today);
 
