@@ -77,7 +77,9 @@ Object DesiredReportsConfigMap(const Owner& owner, std::string_view domain,
           {"kind", "ConfigMap"},
           {"metadata",
            Metadata(owner, ReportsConfigMapName(owner.name), PolicyHost(domain), kContentReports)},
-          {"data", {{std::string(kReportWindowKey), window.dump()}}}};
+          {"data",
+           {{std::string(kReportWindowKey),
+             window.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)}}}};
 }
 
 std::optional<spec::IssuerRef> IssuerFor(const spec::MtaStsPolicySpec& spec,

@@ -26,8 +26,17 @@ uint64_t IdOf(const Report& report) {
   return h;
 }
 
-// Keeps the kMaxKeysPerDay - 1 largest counts and folds the rest into kOtherKey.
+// Keeps the kMaxKeysPerDay - 1 largest counts and folds the rest, and every key longer than
+// kMaxKeyBytes, into kOtherKey.
 void Fold(std::map<std::string, int64_t>& counts) {
+  for (auto it = counts.begin(); it != counts.end();) {
+    if (it->first.size() <= kMaxKeyBytes) {
+      ++it;
+      continue;
+    }
+    AddSaturating(counts[kOtherKey], it->second);
+    it = counts.erase(it);
+  }
   if (counts.size() <= kMaxKeysPerDay) return;
   int64_t other = 0;
   if (auto it = counts.find(kOtherKey); it != counts.end()) {

@@ -28,6 +28,9 @@ inline constexpr size_t kMaxKeysPerDay = 32;
 // many senders a day (past the cap a report still counts, only its repeat would count again).
 inline constexpr size_t kMaxIdsPerDay = 2000;
 inline constexpr char kOtherKey[] = "(other)";
+// A longer result type or MX host (a host name has at most 253) is counted under kOtherKey, so
+// what a sender writes there cannot make a window too large to store.
+inline constexpr size_t kMaxKeyBytes = 253;
 
 // What one report says of one policy domain: the day it counts for, its id and its counts. The
 // unit the operator's replicas pass through the stored window, so a report counts once however

@@ -102,6 +102,21 @@ TEST(ReportWindowTest, ManyMxHostsFoldIntoOther) {
   EXPECT_TRUE(sum.failures_by_mx.contains("mx39.example.com"));
 }
 
+TEST(ReportWindowTest, AnOverlongResultTypeOrMxHostCountsAsOther) {
+  ReportWindow window(14);
+  Report r = ReportOf("a", kToday, 0, 0);
+  FailureDetail d;
+  d.result_type = std::string(1 << 20, 'r');
+  d.receiving_mx_hostname = std::string(kMaxKeyBytes + 1, 'm');
+  d.failed_session_count = 7;
+  r.policies[0].failure_details.push_back(d);
+  window.Add(r, "example.com", kToday);
+  const DomainTally sum = window.Sum(kToday);
+  EXPECT_EQ(sum.failures_by_result, (std::map<std::string, int64_t>{{kOtherKey, 7}}));
+  EXPECT_EQ(sum.failures_by_mx, (std::map<std::string, int64_t>{{kOtherKey, 7}}));
+  EXPECT_LT(window.ToJson().dump().size(), 300u);
+}
+
 TEST(ReportWindowTest, SurvivesARestartThroughJson) {
   ReportWindow window(14);
   window.Add(ReportOf("a", kToday - days(1), 90, 10), "example.com", kToday);
