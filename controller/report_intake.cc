@@ -77,8 +77,9 @@ http::Response ReportIntake::Post(const http::Request& request) {
   }
   if (!counted.empty()) {
     std::string names;
-    for (const std::string& domain : counted)
+    for (const std::string& domain : counted) {
       names += (names.empty() ? "" : ", ") + Printable(domain);
+    }
     return http::Response::Text(200, "counted for " + names);
   }
   if (repeated) return http::Response::Text(200, "received before; counted once");
@@ -126,7 +127,7 @@ void ReportIntake::Forget(std::string_view domain) {
   if (const auto it = windows_.find(domain); it != windows_.end()) windows_.erase(it);
 }
 
-std::vector<ReportIntake::Unstored> ReportIntake::TakeUnstored() const {
+std::vector<ReportIntake::Unstored> ReportIntake::ToStore() const {
   std::vector<Unstored> out;
   std::lock_guard lock(mu_);
   for (const auto& [domain, w] : windows_) {

@@ -66,7 +66,7 @@ class ReportIntake {
     std::string resource_version;
     size_t counts = 0;  // how many of the domain's unstored counts `window` holds
   };
-  std::vector<Unstored> TakeUnstored() const;
+  std::vector<Unstored> ToStore() const;
   // `written` is stored, now at resource_version.
   void MarkStored(const Unstored& written, const std::string& resource_version);
 

@@ -71,7 +71,7 @@ void ReportStore::Read(const k8s::Object& config_map) {
 
 int ReportStore::Flush(std::stop_token stop) {
   int writes = 0;
-  for (const ReportIntake::Unstored& unstored : intake_.TakeUnstored()) {
+  for (const ReportIntake::Unstored& unstored : intake_.ToStore()) {
     if (stop.stop_requested()) break;
     const std::optional<Owner> owner = owner_of_(unstored.domain);
     if (!owner) continue;  // no policy claims it now: nothing to store it under

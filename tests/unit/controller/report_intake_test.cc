@@ -105,7 +105,7 @@ TEST_F(ReportIntakeTest, AsksForARetryWhileTooManyCountsWaitToBeStored) {
   EXPECT_EQ(busy.status, 503);
   EXPECT_THAT(busy.body, HasSubstr("retry later"));
 
-  const std::vector<ReportIntake::Unstored> unstored = intake_.TakeUnstored();
+  const std::vector<ReportIntake::Unstored> unstored = intake_.ToStore();
   ASSERT_EQ(unstored.size(), 1u);
   intake_.MarkStored(unstored[0], "7");
   EXPECT_EQ(intake_.Post(Post("application/tlsrpt+json", report(kMaxUnstoredReports))).status, 200);
