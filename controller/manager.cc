@@ -141,8 +141,7 @@ class OperatorManager final : public Manager {
                              },
                          .report_window =
                              [this](const Owner& policy, const tlsrpt::DomainTally& window) {
-                               metrics_.SetReportWindow(policy.namespace_, policy.name,
-                                                        window);
+                               metrics_.SetReportWindow(policy.namespace_, policy.name, window);
                              }},
             .revalidate_interval = options.revalidate_interval,
             .reports = options.report_bind_address.empty() ? nullptr : &intake_}),
