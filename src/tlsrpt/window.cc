@@ -192,8 +192,8 @@ StatusOr<ReportWindow> ReportWindow::FromJson(const nlohmann::json& json, int da
       if (!id.is_number_unsigned()) return InvalidArgumentError(key + ".ids: not an id");
       day.ids.push_back(id.get<uint64_t>());
     }
-    std::ranges::sort(day.ids);
-    day.ids.erase(std::ranges::unique(day.ids).begin(), day.ids.end());
+    std::sort(day.ids.begin(), day.ids.end());
+    day.ids.erase(std::unique(day.ids.begin(), day.ids.end()), day.ids.end());
     window.by_day_[std::chrono::floor<std::chrono::days>(time->utc)] = std::move(day);
   }
   if (window.by_day_.size() > static_cast<size_t>(kMaxWindowDays)) {
