@@ -137,9 +137,9 @@ void OperatorMetrics::SetReportWindow(std::string_view ns, std::string_view poli
                                 static_cast<double>(n));
   }
   // Known types only, so what a sender sends never becomes a label, and the series are bounded.
+  const std::vector<std::string_view>& known = tlsrpt::KnownResultTypes();
   std::map<std::string_view, int64_t> by_type;
   for (const auto& [type, n] : window.failures_by_result) {
-    const auto& known = tlsrpt::KnownResultTypes();
     const auto it = std::ranges::find(known, type);
     tlsrpt::AddSaturating(by_type[it == known.end() ? kOtherResultType : *it], n);
   }

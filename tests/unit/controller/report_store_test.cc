@@ -31,6 +31,11 @@ http::Request Post(std::string body) {
   return {"POST", "/tlsrpt", "", {{"content-type", "application/tlsrpt+json"}}, std::move(body)};
 }
 
+// The reports ConfigMap of the policy every replica here stores under.
+StatusOr<k8s::Object> StoredWindow(k8s::FakeApiServer& server) {
+  return server.Get(k8s::ConfigMaps(), "mail", ReportsConfigMapName("example"));
+}
+
 struct Replica {
   Replica(k8s::FakeApiServer& server, const Clock& clock)
       : client(server),
@@ -44,8 +49,7 @@ struct Replica {
 
   // The informer bringing what the server holds now.
   void See(k8s::FakeApiServer& server) {
-    StatusOr<k8s::Object> stored =
-        server.Get(k8s::ConfigMaps(), "mail", ReportsConfigMapName("example"));
+    StatusOr<k8s::Object> stored = StoredWindow(server);
     ASSERT_TRUE(stored.ok()) << stored.status().message();
     store.Handlers().on_add(*stored);
   }
@@ -72,8 +76,7 @@ TEST_F(ReportStoreTest, AReportCountsOnceWhicheverReplicaReceivedIt) {
   EXPECT_EQ(a_.store.Flush({}), 1);
   EXPECT_EQ(a_.store.Flush({}), 0) << "nothing new: no write";
 
-  StatusOr<k8s::Object> stored =
-      server_.Get(k8s::ConfigMaps(), "mail", ReportsConfigMapName("example"));
+  StatusOr<k8s::Object> stored = StoredWindow(server_);
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(stored->at("metadata").at("labels").at(std::string(kContentLabel)), "reports");
   EXPECT_EQ(stored->at("metadata").at("ownerReferences")[0].at("uid"), "uid-1");
@@ -127,8 +130,7 @@ TEST_F(ReportStoreTest, ARestartedReplicaLosesNothing) {
 TEST_F(ReportStoreTest, AnUnreadableWindowIsReplacedByTheNextWrite) {
   a_.intake.Post(Post(Report("r1", 90, 10)));
   a_.store.Flush({});
-  StatusOr<k8s::Object> stored =
-      server_.Get(k8s::ConfigMaps(), "mail", ReportsConfigMapName("example"));
+  StatusOr<k8s::Object> stored = StoredWindow(server_);
   ASSERT_TRUE(stored.ok());
   (*stored)["data"][std::string(kReportWindowKey)] = "{\"2026-11-30\": 7}";
   ASSERT_TRUE(b_.client.Update(k8s::ConfigMaps(), *stored).ok());
@@ -144,8 +146,7 @@ TEST_F(ReportStoreTest, AnUnreadableWindowIsReplacedByTheNextWrite) {
 TEST_F(ReportStoreTest, ADeletedWindowIsForgotten) {
   a_.intake.Post(Post(Report("r1", 90, 10)));
   a_.store.Flush({});
-  StatusOr<k8s::Object> stored =
-      server_.Get(k8s::ConfigMaps(), "mail", ReportsConfigMapName("example"));
+  StatusOr<k8s::Object> stored = StoredWindow(server_);
   ASSERT_TRUE(stored.ok());
   a_.store.Handlers().on_delete(*stored);
   EXPECT_FALSE(a_.intake.Window("example.com").has_value());
