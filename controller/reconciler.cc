@@ -492,13 +492,15 @@ void Reconciler::RecordTransitions(const Pass& pass, const std::vector<Condition
 
 std::chrono::nanoseconds Reconciler::NextWait(const std::string& key) {
   std::lock_guard lock(mu_);
-  const int n = std::min(waits_[key]++, 6);
-  return std::chrono::seconds(1) * (1 << n);  // 1 s .. 64 s
+  const auto now = deps_.clock.SteadyNow();
+  const auto waited = now - waiting_since_.try_emplace(key, now).first->second;
+  return std::clamp<std::chrono::nanoseconds>(waited, std::chrono::seconds(1),
+                                              std::chrono::seconds(64));
 }
 
 void Reconciler::ResetWait(const std::string& key) {
   std::lock_guard lock(mu_);
-  waits_.erase(key);
+  waiting_since_.erase(key);
 }
 
 std::optional<GateRun> Reconciler::LastGateRun(const std::string& key) {
@@ -520,7 +522,7 @@ RolloutSettings Reconciler::SettingsFor(const std::string& key) const {
 
 void Reconciler::Forget(const std::string& key) {
   std::lock_guard lock(mu_);
-  waits_.erase(key);
+  waiting_since_.erase(key);
   gate_runs_.erase(key);
 }
 

@@ -115,14 +115,17 @@ class Reconciler {
   RolloutSettings SettingsFor(const std::string& key) const;
   void Forget(const std::string& key);
 
-  // How long to wait before looking again at a key that waits for the world; grows while the
-  // key keeps waiting (1 s doubling to 1 min), so nothing polls hot, and starts over on success.
+  // How long to wait before looking again at a key that waits for the world: as long again as it
+  // has waited so far (1 s to 64 s), so nothing polls hot, and starts over on success. Counted in
+  // time, not in passes: events (its own status writes, its objects changing) bring a waiting
+  // key back often, and a count of passes would push its next look far past the moment DNS
+  // catches up.
   std::chrono::nanoseconds NextWait(const std::string& key);
   void ResetWait(const std::string& key);
 
   ReconcilerDeps deps_;
   std::mutex mu_;
-  std::map<std::string, int> waits_;
+  std::map<std::string, std::chrono::steady_clock::time_point> waiting_since_;
   std::map<std::string, GateRun> gate_runs_;
 };
 

@@ -419,6 +419,37 @@ TEST_F(ReconcilerTest, NewBytesKeepTheOldIdUntilServed) {
   EXPECT_EQ(AnnouncedId(Get(DnsEndpoints(), "example-com-mta-sts"), "example.com"), new_id);
 }
 
+TEST_F(ReconcilerTest, AWaitGrowsWithTheTimeWaitedNotWithThePasses) {
+  Reconciler reconciler = Make();
+  const std::string key = "mail/example-com";
+  serving_ = {{"a:1", true, "", std::nullopt}};
+  reconciler.Reconcile(key, {});
+  CertificateReady();
+  auto wait = [&] {
+    const k8s::ProcessResult result = reconciler.Reconcile(key, {});
+    return result.requeue_after.value_or(std::chrono::hours(99));
+  };
+  // Announced, DNS not caught up. Events bring the key back at once, many times: each pass
+  // still looks again within a second.
+  for (int pass = 0; pass < 8; ++pass) {
+    EXPECT_EQ(wait(), std::chrono::seconds(1)) << "pass " << pass;
+  }
+  EXPECT_EQ(Condition("DNSPublished"), "False NotPublished");
+  clock_.Advance(std::chrono::seconds(10));
+  EXPECT_EQ(wait(), std::chrono::seconds(10)) << "as long again as it has waited";
+  clock_.Advance(std::chrono::hours(1));
+  EXPECT_EQ(wait(), std::chrono::seconds(64)) << "at most";
+  // Published: the next wait starts over.
+  DnsCatchesUp();
+  reconciler.Reconcile(key, {});
+  EXPECT_EQ(Condition("DNSPublished"), "True Published");
+  resolver_.txt.erase("_mta-sts.example.com");
+  Object policy = Get(MtaStsPolicies(), "example-com");
+  policy["spec"]["mx"] = {"mx2.example.com"};
+  ASSERT_TRUE(server_.Update(MtaStsPolicies(), policy).ok());
+  EXPECT_EQ(wait(), std::chrono::seconds(1));
+}
+
 TEST_F(ReconcilerTest, TheYoungerOfTwoPoliciesForOneDomainWritesNothing) {
   Object younger = Policy("second", "example.com", "mx.example.com");
   younger["metadata"]["creationTimestamp"] = "2999-01-01T00:00:00Z";
