@@ -382,10 +382,12 @@ class MissingCertManagerCrd(OperatorCase):
             name, has_condition("CertificateReady", "False", "cert-manager"),
             "CertificateReady=False naming cert-manager"))["CertificateReady"]
         self.assertNotEqual(conditions(self.world.policy(name))["Ready"]["status"], "True")
-        events = self.world.client.get(f"/api/v1/namespaces/{self.world.namespace}/events")
-        self.assertTrue([e for e in events["items"] if e["involvedObject"]["name"] == name
-                         and "cert-manager" in e.get("message", "")],
-                        f"an Event about cert-manager; condition: {condition}")
+        # The Event is posted after the status is written: it may come a moment later.
+        wait_for(lambda: [e for e in self.world.client.get(
+                     f"/api/v1/namespaces/{self.world.namespace}/events")["items"]
+                     if e["involvedObject"]["name"] == name
+                     and "cert-manager" in e.get("message", "")],
+                 CONVERGE, f"an Event about cert-manager; condition: {condition}")
         time.sleep(5)  # retried with backoff, never a crash loop
         self.assert_alive()
         self.assertEqual(self.operators[0].get("/healthz")[0], 200)
