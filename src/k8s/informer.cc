@@ -92,7 +92,8 @@ InformerStep NextInformerStep(const Status& status) {
 void Informer::Run() {
   std::string resource_version;
   bool relist = true;
-  RetryBackoff backoff(options_.backoff);
+  RetryBackoff backoff(options_.backoff);         // the server unreachable, or failing
+  RetryBackoff relist_backoff(options_.backoff);  // the server up, the resume point gone
   while (!stop_.stop_requested()) {
     Status status = relist ? Relist(&resource_version) : WatchOnce(&resource_version);
     switch (NextInformerStep(status)) {
@@ -106,14 +107,15 @@ void Informer::Run() {
         LogInfo("informer: resume point gone, listing again",
                 {{"resource", ref_.resource}, {"reason", status.message()}});
         relist = true;
-        break;
+        if (!SleepUnlessStopped(relist_backoff.Next(options_.clock->SteadyNow()))) return;
+        continue;
       case InformerStep::kBackOff:
         // After a failed list, list again; after a failed watch, resume from where it was.
         LogWarning("informer: retrying after error",
                    {{"resource", ref_.resource}, {"error", status.ToString()}});
-        break;
+        if (!SleepUnlessStopped(backoff.Next(options_.clock->SteadyNow()))) return;
+        continue;
     }
-    if (!SleepUnlessStopped(backoff.Next(options_.clock->SteadyNow()))) return;
   }
 }
 

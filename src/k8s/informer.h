@@ -6,10 +6,12 @@
 // gone (410, as an HTTP status or an in-stream ERROR event) it relists and reports the difference
 // as adds, updates and deletes, so no change is lost across a compaction. Every retry (a relist
 // after 410, a list or watch after a failure) waits as client-go's reflector does (RetryBackoff:
-// 800 ms doubling to 30 s, jittered, afresh after 2 healthy minutes); a watch that the server ends
-// within a second without a single event counts as a failure, so neither a server that ends every
-// watch at once nor a poison event can make a hot loop. A watch silent for
-// `max_silence` is taken for a dead connection and resumed.
+// 800 ms doubling to 30 s, jittered, afresh after 2 healthy minutes). Relists after 410 back off
+// on their own: a 410 comes from a server that is up again, and the waits grown while it was
+// down (tens of seconds) would hold every change made meanwhile unseen. A watch that the server
+// ends within a second without a single event counts as a failure, so neither a server that ends
+// every watch at once nor a poison event can make a hot loop. A watch silent for `max_silence` is
+// taken for a dead connection and resumed.
 //
 // Objects pass through a transform before they are cached and delivered (by default
 // StripForCache), so the cache holds only what the operator reads.

@@ -43,8 +43,10 @@ class ScriptedClient final : public Client {
   explicit ScriptedClient(WatchScript watch) : watch_(std::move(watch)) {}
 
   int Watches() const { return watches_.load(); }
+  int Lists() const { return lists_.load(); }
 
   StatusOr<ObjectList> List(const ResourceRef&, std::string_view, const ListOptions&) override {
+    ++lists_;
     return ObjectList{{}, "7", ""};
   }
   StatusOr<std::unique_ptr<WatchStream>> Watch(const ResourceRef&, std::string_view,
@@ -77,6 +79,7 @@ class ScriptedClient final : public Client {
 
   WatchScript watch_;
   std::atomic<int> watches_{0};
+  std::atomic<int> lists_{0};
 };
 
 std::unique_ptr<WatchStream> Stream(std::deque<StatusOr<std::optional<WatchEvent>>> script) {
@@ -156,6 +159,25 @@ TEST_F(InformerTest, APoisonEventBacksOffLongerEachTime) {
   EXPECT_GE(*second, 1600ms - 50ms) << "the backoff did not grow";
   EXPECT_LE(*second, 3200ms + 50ms);
   informer.Stop();
+}
+
+TEST_F(InformerTest, A410AfterAnOutageRelistsWithoutTheOutagesLongWaits) {
+  // The server is away for four watches, then back: its resume point is gone (410).
+  std::atomic<int> calls{0};
+  ScriptedClient client([&](const WatchOptions&) -> StatusOr<std::unique_ptr<WatchStream>> {
+    if (++calls <= 4) return UnavailableError("connection refused");
+    return OutOfRangeError("too old resource version: 7 (9)");
+  });
+  InformerOptions options = Options();
+  options.backoff = {.initial = 100ms, .max = 30s, .reset_after = 2min, .jitter = 0};
+  Informer informer(client, ConfigMaps(), options, {});
+  informer.Start();
+  // Waits of 100, 200, 400 and 800 ms between the failed watches.
+  ASSERT_TRUE(AdvanceUntil([&] { return client.Watches() == 5; }).has_value());
+  auto relisted = AdvanceUntil([&] { return client.Lists() == 2; });
+  informer.Stop();
+  ASSERT_TRUE(relisted.has_value());
+  EXPECT_LE(*relisted, 100ms + 50ms) << "the relist waited as if the server were still away";
 }
 
 TEST_F(InformerTest, AWatchThatDeliversResumesAtOnceWhenTheServerEndsIt) {
