@@ -133,7 +133,8 @@ ProcessResult Reconciler::Reconcile(const std::string& key, std::stop_token stop
             .progress = {},
             .announced = std::nullopt,
             .rollout = std::nullopt,
-            .events = {}};
+            .events = {},
+            .reports = std::nullopt};
   pass.progress.effective_mode = StatusText(pass.observed_status, "effectiveMode");
   pass.progress.target_mode = policy->value("spec", Object::object()).value("mode", "");
 
@@ -177,7 +178,9 @@ ProcessResult Reconciler::Reconcile(const std::string& key, std::stop_token stop
       .announced =
           IsConditionTrue(pass.observed_status.value("conditions", Object::array()), kDnsPublished),
       .deleting = deleting,
-      .approval = AnnotationOf(metadata, kPromoteAnnotation)};
+      .approval = AnnotationOf(metadata, kPromoteAnnotation),
+      .reports = std::nullopt,
+      .reported_failures = std::nullopt};
   if (deps_.reports != nullptr && spec.tls_rpt && spec.tls_rpt->ingest) {
     const tlsrpt::DomainTally window =
         deps_.reports->Window(spec.domain).value_or(tlsrpt::DomainTally{});
