@@ -141,6 +141,7 @@ ProcessResult Reconciler::Reconcile(const std::string& key, std::stop_token stop
   // Blocked until a person acts (or retried slowly, for a CRD that may yet be installed).
   auto blocked = [&](Verdict v, bool retry) {
     pass.progress.blocked = std::move(v);
+    if (!retry) ResetWait(key);  // waits for a person now: a fix later starts a fresh wait
     return Finish(pass, retry ? ProcessResult::RequeueAfter(NextWait(key)) : ProcessResult::Done());
   };
 

@@ -448,6 +448,19 @@ TEST_F(ReconcilerTest, AWaitGrowsWithTheTimeWaitedNotWithThePasses) {
   policy["spec"]["mx"] = {"mx2.example.com"};
   ASSERT_TRUE(server_.Update(MtaStsPolicies(), policy).ok());
   EXPECT_EQ(wait(), std::chrono::seconds(1));
+  // Waiting, then waiting for a person (a spec it refuses) for an hour: the fix waits afresh.
+  auto set_mode = [&](const std::string& mode) {
+    Object edited = Get(MtaStsPolicies(), "example-com");
+    edited["spec"]["mode"] = mode;
+    ASSERT_TRUE(server_.Update(MtaStsPolicies(), edited).ok());
+  };
+  clock_.Advance(std::chrono::seconds(30));
+  set_mode("bogus");
+  EXPECT_EQ(wait(), std::chrono::hours(99)) << "no requeue";
+  EXPECT_EQ(Condition("Stalled"), "True InvalidSpec");
+  clock_.Advance(std::chrono::hours(1));
+  set_mode("enforce");
+  EXPECT_EQ(wait(), std::chrono::seconds(1));
 }
 
 TEST_F(ReconcilerTest, TheYoungerOfTwoPoliciesForOneDomainWritesNothing) {
