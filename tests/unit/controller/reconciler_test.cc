@@ -138,6 +138,13 @@ class ReconcilerTest : public ::testing::Test {
     return result;
   }
 
+  // The user edits policy example-com.
+  void Edit(const std::function<void(Object&)>& change) {
+    Object policy = Get(MtaStsPolicies(), "example-com");
+    change(policy);
+    ASSERT_TRUE(server_.Update(MtaStsPolicies(), policy).ok());
+  }
+
   Object Status() { return Get(MtaStsPolicies(), "example-com")["status"]; }
 
   std::string ServedMode() {
@@ -215,18 +222,12 @@ TEST_F(ReconcilerTest, ServesFirstThenAnnouncesThenSaysPublished) {
 class RolloutTest : public ReconcilerTest {
  protected:
   RolloutTest() {
-    Object policy = Get(MtaStsPolicies(), "example-com");
-    policy["spec"]["rollout"] = {{"testingPeriod", "1h"}};
-    policy["spec"]["maxAge"] = 86400;
-    EXPECT_TRUE(server_.Update(MtaStsPolicies(), policy).ok());
+    Edit([](Object& p) {
+      p["spec"]["rollout"] = {{"testingPeriod", "1h"}};
+      p["spec"]["maxAge"] = 86400;
+    });
     issue_certificates_ = true;
     serving_ = {{"a:1", true, "", std::nullopt}};
-  }
-
-  void Edit(const std::function<void(Object&)>& change) {
-    Object policy = Get(MtaStsPolicies(), "example-com");
-    change(policy);
-    ASSERT_TRUE(server_.Update(MtaStsPolicies(), policy).ok());
   }
 
   std::vector<std::string> EventReasons() {
@@ -401,9 +402,7 @@ TEST_F(ReconcilerTest, NewBytesKeepTheOldIdUntilServed) {
   reconciler.Reconcile(key, {});
   const std::string old_id = Get(MtaStsPolicies(), "example-com")["status"]["policyId"];
 
-  Object policy = Get(MtaStsPolicies(), "example-com");
-  policy["spec"]["mx"] = {"mx2.example.com"};
-  ASSERT_TRUE(server_.Update(MtaStsPolicies(), policy).ok());
+  Edit([](Object& p) { p["spec"]["mx"] = {"mx2.example.com"}; });
   clock_.Advance(std::chrono::hours(1));
   serving_ = {{"a:1", true, "", std::nullopt}, {"b:1", false, "serves other bytes", std::nullopt}};
   reconciler.Reconcile(key, {});
@@ -444,22 +443,15 @@ TEST_F(ReconcilerTest, AWaitGrowsWithTheTimeWaitedNotWithThePasses) {
   reconciler.Reconcile(key, {});
   EXPECT_EQ(Condition("DNSPublished"), "True Published");
   resolver_.txt.erase("_mta-sts.example.com");
-  Object policy = Get(MtaStsPolicies(), "example-com");
-  policy["spec"]["mx"] = {"mx2.example.com"};
-  ASSERT_TRUE(server_.Update(MtaStsPolicies(), policy).ok());
+  Edit([](Object& p) { p["spec"]["mx"] = {"mx2.example.com"}; });
   EXPECT_EQ(wait(), std::chrono::seconds(1));
   // Waiting, then waiting for a person (a spec it refuses) for an hour: the fix waits afresh.
-  auto set_mode = [&](const std::string& mode) {
-    Object edited = Get(MtaStsPolicies(), "example-com");
-    edited["spec"]["mode"] = mode;
-    ASSERT_TRUE(server_.Update(MtaStsPolicies(), edited).ok());
-  };
   clock_.Advance(std::chrono::seconds(30));
-  set_mode("bogus");
+  Edit([](Object& p) { p["spec"]["mode"] = "bogus"; });
   EXPECT_EQ(wait(), std::chrono::hours(99)) << "no requeue";
   EXPECT_EQ(Condition("Stalled"), "True InvalidSpec");
   clock_.Advance(std::chrono::hours(1));
-  set_mode("enforce");
+  Edit([](Object& p) { p["spec"]["mode"] = "enforce"; });
   EXPECT_EQ(wait(), std::chrono::seconds(1));
 }
 
